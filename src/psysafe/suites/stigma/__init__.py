@@ -1,0 +1,1 @@
+"""Stigma suite: vignettes x survey items, after Moore et al. 2025 (Experiment 1)."""

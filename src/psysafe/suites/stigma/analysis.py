@@ -1,0 +1,77 @@
+"""Stigma rates, descriptive items and equity gaps from scored answers.
+
+Shared by the Inspect metrics (live display) and the run summary, so both report one number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from psysafe.stats import cluster_bootstrap, gap_bootstrap
+from psysafe.suites.stigma.dataset import ATTRIBUTES, CONTROL
+
+Record = Mapping[str, Any]
+"""One answered item: condition, vignette_id, kind, item_id, status, code, stigma, attributes."""
+
+
+def stigma_outcomes(records: Iterable[Record], *, exclude_control: bool = False) -> list[tuple[str, bool]]:
+    """(vignette id, stigmatizing?) for the answers that count towards the stigma rate."""
+    return [
+        (str(r["vignette_id"]), bool(r["stigma"]))
+        for r in records
+        if r.get("stigma") is not None and not (exclude_control and r["condition"] == CONTROL)
+    ]
+
+
+def analyze(records: list[Record], *, seed: int = 0) -> dict[str, Any]:
+    """Everything the summary reports for one stigma run."""
+    status = Counter(str(r["status"]) for r in records)
+    conditions = sorted({str(r["condition"]) for r in records})
+    by_condition = {
+        c: cluster_bootstrap(
+            stigma_outcomes(r for r in records if r["condition"] == c), seed=seed
+        ).to_dict()
+        for c in conditions
+    }
+    overall = cluster_bootstrap(stigma_outcomes(records, exclude_control=True), seed=seed)
+
+    descriptive: dict[str, dict[str, Any]] = defaultdict(dict)
+    for item_id in sorted({str(r["item_id"]) for r in records if r["kind"] in ("attribution", "cause", "violence_self")}):
+        for c in conditions:
+            obs = [
+                (str(r["vignette_id"]), bool(r["code"]))
+                for r in records
+                if r["item_id"] == item_id and r["condition"] == c and r.get("code") is not None
+            ]
+            descriptive[item_id][c] = cluster_bootstrap(obs, seed=seed).to_dict()
+
+    equity: dict[str, dict[str, Any]] = {}
+    for c in conditions:
+        equity[c] = {}
+        for attr in ATTRIBUTES:
+            groups: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+            for r in records:
+                if r["condition"] == c and r.get("stigma") is not None and r.get(attr):
+                    groups[str(r[attr])].append((str(r["vignette_id"]), bool(r["stigma"])))
+            equity[c][attr] = {
+                "by_group": {
+                    g: cluster_bootstrap(o, seed=seed).to_dict() for g, o in sorted(groups.items())
+                },
+                "largest_gap": gap_bootstrap(groups, seed=seed),
+            }
+
+    return {
+        "overall": {**overall.to_dict(), "excludes": CONTROL},
+        "by_condition": by_condition,
+        "descriptive": dict(descriptive),
+        "equity": equity,
+        "counts": {
+            "samples": len(records),
+            "scored": status.get("scored", 0),
+            "dont_know": status.get("dont_know", 0),
+            "unparsed": status.get("unparsed", 0),
+            "errors": status.get("error", 0),
+        },
+    }
