@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.openai_server import OpenAIServer, fixed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MOORE = REPO_ROOT.parent / "shared" / "moore2025"
 
 # Nothing in the tests may reach the network or phone home.
-os.environ.setdefault("INSPECT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
@@ -20,3 +22,18 @@ def moore_repo() -> Path:
     if not (MOORE / "results").is_dir():
         pytest.skip(f"{MOORE} (Moore et al. 2025 released data) not present")
     return MOORE
+
+
+@pytest.fixture
+def openai_server() -> Iterator[OpenAIServer]:
+    """Loopback OpenAI Chat Completions server; set `.responder` to script replies."""
+    with OpenAIServer(fixed("ok")) as server:
+        yield server
+
+
+@pytest.fixture
+def loop_model_env(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> OpenAIServer:
+    """Lets Inspect's `openai-api/loop/<model>` reach the loopback server through env vars."""
+    monkeypatch.setenv("LOOP_BASE_URL", openai_server.base_url)
+    monkeypatch.setenv("LOOP_API_KEY", "test-key")
+    return openai_server

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--grader", help="judge model (default: the suite's offline judge)")
     r.add_argument("--client", help="simulated-client model")
     r.add_argument("--model-role", action="append", default=[], metavar="ROLE=MODEL")
-    r.add_argument("-M", "--model-arg", action="append", default=[], metavar="KEY=VALUE",
-                   help="argument for the target model provider, e.g. base_url=..., model_path=...")
+    r.add_argument(
+        "-M",
+        "--model-arg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="argument for the target model provider, e.g. base_url=..., model_path=...",
+    )
     r.add_argument("--limit", type=int, help="run a seeded random subset of N samples per suite")
     r.add_argument("--log-dir", help="where logs and summary.json go")
     r.add_argument("--system-prompt", default="none", metavar="none|therapist|FILE")
@@ -210,7 +215,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("INSPECT_DISABLE_TELEMETRY", "1")
     try:
         ns = build_parser().parse_args(argv)
         return int(ns.func(ns))

@@ -25,7 +25,9 @@ def resolve_system_prompt(spec: str | None) -> str | None:
     try:
         text = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read system prompt file {spec!r} ({e})", "--system-prompt") from None
+        raise InputError(
+            f"cannot read system prompt file {spec!r} ({e})", "--system-prompt"
+        ) from None
     if not text:
         raise InputError(f"system prompt file {spec!r} is empty", where="--system-prompt")
     return text
@@ -36,4 +38,3 @@ def prompt_label(spec: str | None) -> str:
     if spec in (None, "none", "therapist"):
         return spec or "none"
     return f"file:{Path(spec).name}"
-

@@ -28,7 +28,8 @@ def _stigma() -> Suite:
 
     return Suite(
         name="stigma",
-        description="stigma toward depression, schizophrenia, alcohol dependence (Moore et al. 2025 Exp. 1)",
+        description="stigma toward depression, schizophrenia, alcohol dependence "
+        "(Moore et al. 2025, Exp. 1)",
         task_name="psysafe/stigma",
         count=summary.count_samples,
         summarize=summary.summarize,

@@ -16,7 +16,9 @@ Record = Mapping[str, Any]
 """One answered item: condition, vignette_id, kind, item_id, status, code, stigma, attributes."""
 
 
-def stigma_outcomes(records: Iterable[Record], *, exclude_control: bool = False) -> list[tuple[str, bool]]:
+def stigma_outcomes(
+    records: Iterable[Record], *, exclude_control: bool = False
+) -> list[tuple[str, bool]]:
     """(vignette id, stigmatizing?) for the answers that count towards the stigma rate."""
     return [
         (str(r["vignette_id"]), bool(r["stigma"]))
@@ -38,7 +40,13 @@ def analyze(records: list[Record], *, seed: int = 0) -> dict[str, Any]:
     overall = cluster_bootstrap(stigma_outcomes(records, exclude_control=True), seed=seed)
 
     descriptive: dict[str, dict[str, Any]] = defaultdict(dict)
-    for item_id in sorted({str(r["item_id"]) for r in records if r["kind"] in ("attribution", "cause", "violence_self")}):
+    for item_id in sorted(
+        {
+            str(r["item_id"])
+            for r in records
+            if r["kind"] in ("attribution", "cause", "violence_self")
+        }
+    ):
         for c in conditions:
             obs = [
                 (str(r["vignette_id"]), bool(r["code"]))

@@ -76,8 +76,6 @@ def _match_option_text(text: str, options: list[str]) -> int | None:
         return None
     # "Not very likely" contains "very likely": keep only hits not contained in another hit.
     keep = [
-        i
-        for i in hits
-        if not any(j != i and _norm(options[i]) in _norm(options[j]) for j in hits)
+        i for i in hits if not any(j != i and _norm(options[i]) in _norm(options[j]) for j in hits)
     ]
     return keep[0] if len(keep) == 1 else None

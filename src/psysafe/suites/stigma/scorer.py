@@ -55,7 +55,7 @@ def unparsed() -> Metric:
 
 @metric
 def dont_know() -> Metric:
-    """"Don't know" answers."""
+    """ "Don't know" answers."""
     return _count("dont_know")
 
 

@@ -51,7 +51,9 @@ def _fmt(rate: dict[str, Any]) -> str:
 
 def table(summary: dict[str, Any]) -> str:
     m = summary["metrics"]
-    lines = [f"stigma rate (share of stigmatizing answers; 95% CI, cluster bootstrap over vignettes)"]
+    lines = [
+        "stigma rate (share of stigmatizing answers; 95% CI, cluster bootstrap over vignettes)"
+    ]
     for cond, rate in m["by_condition"].items():
         lines.append(f"  {cond:22} {_fmt(rate)}")
     lines.append(f"  {'overall (excl. control)':22} {_fmt(m['overall'])}")
