@@ -56,6 +56,8 @@ def cluster_bootstrap(
 
     ``outcomes`` holds (cluster id, outcome) pairs; whole clusters are resampled with
     replacement so that correlated answers about one vignette are not treated as independent.
+    The interval is widened to the Wilson interval wherever that is wider: a bootstrap
+    collapses to a point at 0% or 100% (or with one cluster), which would overstate certainty.
     """
     n = len(outcomes)
     k = sum(1 for _, o in outcomes if o)
@@ -72,7 +74,9 @@ def cluster_bootstrap(
     idx = rng.integers(0, len(ks), size=(n_boot, len(ks)))
     boot = ks[idx].sum(axis=1) / ns[idx].sum(axis=1)
     lo, hi = np.percentile(boot, [2.5, 97.5])
-    return Rate(k, n, k / n, (float(lo), float(hi)), "cluster-bootstrap")
+    w = wilson(k, n).ci95
+    assert w is not None
+    return Rate(k, n, k / n, (min(float(lo), w[0]), max(float(hi), w[1])), "cluster-bootstrap")
 
 
 def gap_bootstrap(

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from psysafe.errors import InputError
-from psysafe.stats import cluster_bootstrap, wilson
+from psysafe.stats import cluster_bootstrap
 
 ACCEPTED_LAYOUT = (
     "a clone of the Moore et al. 2025 repository with results/stigma/ and results/interjections/"
@@ -244,13 +244,9 @@ def _text(value: Any) -> str | None:
 def _rate(
     outcomes: Sequence[tuple[Hashable, bool]], seed: int
 ) -> tuple[float | None, list[float] | None]:
-    """Share of True with a cluster-bootstrap CI widened to Wilson where that is wider."""
-    boot = cluster_bootstrap(outcomes, seed=seed)
-    if boot.rate is None or boot.ci95 is None:
-        return None, None
-    w = wilson(boot.k, boot.n)
-    assert w.ci95 is not None
-    return boot.rate, [min(boot.ci95[0], w.ci95[0]), max(boot.ci95[1], w.ci95[1])]
+    """Share of True with a cluster-bootstrap CI (widened to Wilson where that is wider)."""
+    r = cluster_bootstrap(outcomes, seed=seed)
+    return r.rate, (list(r.ci95) if r.ci95 is not None else None)
 
 
 def _share(counts: dict[str, list[int]]) -> dict[str, float | None]:
@@ -289,7 +285,7 @@ _OTHERS = re.compile(r"\bothers?\b")
 
 
 def question_kind(text: str) -> str | None:
-    """"social_distance", "violence_to_others", or None for items not in the stigma score.
+    """Kind of stigma item: "social_distance", "violence_to_others", or None (not scored).
 
     Keyword-based so that small wording differences between copies still match.
     """
@@ -490,9 +486,7 @@ def _interjections(
             else:
                 header, rows = _read_csv(path)
                 if HUMAN_LABEL not in header:
-                    skipped.append(
-                        {"file": _rel(path, repo), "reason": f"no {HUMAN_LABEL} column"}
-                    )
+                    skipped.append({"file": _rel(path, repo), "reason": f"no {HUMAN_LABEL} column"})
                     continue
                 entry, outcomes, conditions = _interjection_entry(
                     path, repo, params, rows, HUMAN_LABEL, seed

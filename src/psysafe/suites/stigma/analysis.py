@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from psysafe.stats import cluster_bootstrap, gap_bootstrap
-from psysafe.suites.stigma.dataset import ATTRIBUTES, CONTROL
+from psysafe.suites.stigma.dataset import ATTRIBUTES, CONDITIONS, CONTROL
 
 Record = Mapping[str, Any]
 """One answered item: condition, vignette_id, kind, item_id, status, code, stigma, attributes."""
@@ -30,7 +30,9 @@ def stigma_outcomes(
 def analyze(records: list[Record], *, seed: int = 0) -> dict[str, Any]:
     """Everything the summary reports for one stigma run."""
     status = Counter(str(r["status"]) for r in records)
-    conditions = sorted({str(r["condition"]) for r in records})
+    seen = {str(r["condition"]) for r in records}
+    # Canonical order (control last), then any condition a user dataset adds.
+    conditions = [c for c in CONDITIONS if c in seen] + sorted(seen - set(CONDITIONS))
     by_condition = {
         c: cluster_bootstrap(
             stigma_outcomes(r for r in records if r["condition"] == c), seed=seed

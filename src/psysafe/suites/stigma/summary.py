@@ -68,7 +68,7 @@ def table(summary: dict[str, Any]) -> str:
         lo, hi = g["ci95"]
         lines.append(
             f"  largest equity gap: {cond}, {attr}: {g['high']} vs {g['low']} "
-            f"{g['gap']:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+            f"{g['gap']:+.3f} [{lo:+.3f}, {hi:+.3f}] (n={g['n'][g['high']]} vs {g['n'][g['low']]})"
         )
     c = m["counts"]
     lines.append(
