@@ -72,9 +72,7 @@ def test_run_stigma_against_loopback_server(
         == counts["samples"]
     )
     # Samples asking about living next door failed for good: errors, never answers.
-    n_next_door = sum(
-        1 for r in server.chat_requests if "next door" in (r.last_user or "").lower()
-    )
+    n_next_door = sum(1 for r in server.chat_requests if "next door" in (r.last_user or "").lower())
     assert n_next_door >= 1 and counts["errors"] >= 1
     # Scripted answers: every social-distance answer is "probably unwilling" (stigma), every
     # violence answer is "somewhat likely" (stigma): all scored stigma items are stigmatizing.

@@ -240,10 +240,15 @@ class LlamaCppAPI(ModelAPI):
         model_name: str,
         base_url: str | None = None,
         api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),
+        config: GenerateConfig | None = None,
         **model_args: Any,
     ) -> None:
-        super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
+        super().__init__(
+            model_name=model_name,
+            base_url=base_url,
+            api_key=api_key,
+            config=config or GenerateConfig(),
+        )
         where = f"model psysafe/{model_name}"
         model_path = model_args.pop("model_path", None)
         n_ctx = _positive_int("n_ctx", model_args.pop("n_ctx", DEFAULT_N_CTX))
