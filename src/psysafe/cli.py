@@ -16,7 +16,7 @@ from psysafe.models.roles import EMBEDDED_MODEL, ROLES, resolve_roles
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit code 2."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise InputError(message, where=f"{self.prog}", accepted=f"see '{self.prog} --help'")
 
 

@@ -7,7 +7,7 @@ share a unit (e.g. the 14 items asked about one vignette).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,7 +80,7 @@ def cluster_bootstrap(
 
 
 def gap_bootstrap(
-    groups: dict[str, Sequence[tuple[Hashable, bool]]],
+    groups: Mapping[str, Sequence[tuple[Hashable, bool]]],
     *,
     seed: int = 0,
     n_boot: int = 2000,

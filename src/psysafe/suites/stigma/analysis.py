@@ -6,7 +6,7 @@ Shared by the Inspect metrics (live display) and the run summary, so both report
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from psysafe.stats import cluster_bootstrap, gap_bootstrap
@@ -27,7 +27,7 @@ def stigma_outcomes(
     ]
 
 
-def analyze(records: list[Record], *, seed: int = 0) -> dict[str, Any]:
+def analyze(records: Sequence[Record], *, seed: int = 0) -> dict[str, Any]:
     """Everything the summary reports for one stigma run."""
     status = Counter(str(r["status"]) for r in records)
     seen = {str(r["condition"]) for r in records}
