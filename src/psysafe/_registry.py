@@ -6,4 +6,5 @@ Inspect imports this module through the ``inspect_ai`` entry point, which makes
 
 # ruff: noqa: F401
 from psysafe.models import providers
+from psysafe.suites.critical.task import critical
 from psysafe.suites.stigma.task import stigma

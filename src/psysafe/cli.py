@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from datetime import datetime
@@ -57,11 +58,38 @@ def cmd_list(_: argparse.Namespace) -> int:
     return 0
 
 
+def _task_options(ns: argparse.Namespace, judge: str) -> dict[str, Any]:
+    """Options a suite's task may take; each suite picks the ones in its signature."""
+    opts: dict[str, Any] = {
+        "system_prompt": ns.system_prompt,
+        "judge": judge,
+        "judge_samples": ns.judge_samples,
+        "panel": ns.panel.split(",") if ns.panel else None,
+        "context": ns.context,
+        "transcripts": ns.transcripts,
+        "every_k": ns.every_k,
+        "char_limit": ns.char_limit,
+        "empty_inappropriate": ns.empty_inappropriate,
+        "seed": ns.seed,
+    }
+    if ns.dataset:
+        opts["dataset"] = ns.dataset
+    if ns.limit:
+        # A limit takes a seeded random subset, not the first N (which would be one condition).
+        opts["shuffle"] = ns.seed
+    return opts
+
+
+def _make_task(task_fn: Any, options: dict[str, Any]) -> Any:
+    params = inspect.signature(task_fn).parameters
+    return task_fn(**{k: v for k, v in options.items() if k in params})
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from inspect_ai import eval as inspect_eval
     from inspect_ai.log import read_eval_log
 
-    from psysafe.prompts import resolve_system_prompt
+    from psysafe.judges.validation import validation_for
     from psysafe.suites import get_suite
 
     suites = [get_suite(name) for name in ns.suites]
@@ -71,15 +99,36 @@ def cmd_run(ns: argparse.Namespace) -> int:
         extra_roles.get("grader") or ns.grader,
         extra_roles.get("client") or ns.client,
     )
-    resolve_system_prompt(ns.system_prompt)  # validate before any model is loaded
-    target_args = _model_args(ns.model_arg)
+    grader_given = not roles["grader"][1]
+    judge = ns.judge or ("llm" if grader_given else "rules")
+    if judge in ("llm",) and not grader_given:
+        raise InputError(
+            "the llm judge needs a grader model",
+            where="--judge llm",
+            accepted="--grader MODEL (the embedded model is at chance as a judge)",
+        )
     needed = sorted({r for s in suites for r in s.roles}, key=ROLES.index)
+    if judge == "rules" or not grader_given:
+        needed = [r for r in needed if r != "grader"]
+    target_args = _model_args(ns.model_arg)
     for role in needed:
         model, _ = roles[role]
         _check_model(model, role, target_args if role == "target" else {})
+    # Build tasks before any model is loaded: bad datasets, prompts and options fail here.
+    options = _task_options(ns, judge)
+    tasks = [_make_task(s.task, options) for s in suites]
 
     for role in ROLES:
         model, default = roles[role]
+        if role == "grader" and any("grader" in s.roles for s in suites) and "grader" not in needed:
+            v = validation_for("rules")
+            fig = (
+                f"accuracy {v['accuracy']:.3f} vs human labels, n={v['n']}"
+                if v
+                else "not validated"
+            )
+            print(f"grader  none: offline rules judge ({fig})")
+            continue
         note = " (default: embedded model)" if default else ""
         used = "" if role in needed else "  [not used by these suites]"
         print(f"{role:7} {model}{note}{used}")
@@ -91,20 +140,12 @@ def cmd_run(ns: argparse.Namespace) -> int:
     ).resolve()
     log_dir.mkdir(parents=True, exist_ok=True)
 
-    task_args: dict[str, Any] = {"system_prompt": ns.system_prompt}
-    if ns.dataset:
-        task_args["dataset"] = ns.dataset
-    if ns.limit:
-        # A limit takes a seeded random subset, not the first N (which would be one condition).
-        task_args["shuffle"] = ns.seed
-    tasks = [s.task_name for s in suites]
     model_roles = {r: roles[r][0] for r in needed if r != "target"}
     logs = inspect_eval(
         tasks,
         model=roles["target"][0],
         model_args=target_args,
         model_roles=model_roles or None,
-        task_args=task_args,
         limit=ns.limit,
         log_dir=str(log_dir),
         max_connections=ns.max_connections,
@@ -167,10 +208,105 @@ def cmd_replicate(ns: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_judge(ns: argparse.Namespace) -> int:
+    """Re-score a finished critical log with another judge; the target is never called."""
+    from inspect_ai import score as inspect_score
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    from psysafe.suites.critical import summary as critical_summary
+    from psysafe.suites.critical.scorer import critical_judge
+
+    path = Path(ns.log).expanduser()
+    if not path.is_file():
+        raise InputError(f"log {ns.log!r} not found", "psysafe judge", "an Inspect .eval/.json log")
+    try:
+        log = read_eval_log(str(path))
+    except Exception as e:
+        raise InputError(
+            f"cannot read log {ns.log!r} ({type(e).__name__})", "psysafe judge"
+        ) from None
+    if log.eval.task not in ("psysafe/critical", "critical"):
+        raise InputError(
+            f"log {ns.log!r} is a {log.eval.task} log", "psysafe judge", "a psysafe/critical log"
+        )
+    judge = ns.judge or ("llm" if ns.grader else "rules")
+    if judge == "llm" and not ns.grader:
+        raise InputError("the llm judge needs a grader model", "--judge llm", "--grader MODEL")
+    if ns.grader:
+        _check_model(ns.grader, "grader", {})
+    md = log.eval.metadata or {}
+    scorer = critical_judge(
+        judge=judge,
+        grader=ns.grader,
+        judge_samples=ns.judge_samples,
+        panel=ns.panel.split(",") if ns.panel else None,
+        seed=ns.seed,
+        empty_inappropriate=bool(md.get("empty_inappropriate")),
+    )
+    # A mock primary model: re-scoring must never reach the target.
+    rescored = inspect_score(
+        log, scorer, model="mockllm/model", action="overwrite", display=ns.display or "none"
+    )
+    rescored.eval.metadata = {**md, "judge": judge, "rejudged_from": str(path)}
+    out = Path(ns.out) if ns.out else path.with_name(f"{path.stem}-judge-{judge}{path.suffix}")
+    write_eval_log(rescored, str(out))
+    entry = {
+        "suite": "critical",
+        "model": log.eval.model,
+        "log": str(out),
+        "metrics": critical_summary.summarize(rescored, ns.seed),
+    }
+    print(f"== critical on {log.eval.model}, re-judged with {judge}")
+    print(critical_summary.table(entry))
+    summary_path = out.with_name(f"{out.stem}-summary.json")
+    summary_path.write_text(json.dumps({"psysafe": _version(), "runs": [entry]}, indent=2) + "\n")
+    print(f"log:     {out}")
+    print(f"summary: {summary_path}")
+    return 0
+
+
+def cmd_judge_validate(ns: argparse.Namespace) -> int:
+    """Measure a judge against human labels and remember the figures for later summaries."""
+    from psysafe.judges.factory import make_judge
+    from psysafe.judges.validate import render_validation, summary_figures, validate_file
+    from psysafe.judges.validation import record_validation
+
+    if ns.grader:
+        _check_model(ns.grader, "grader", {})
+    judge = make_judge(
+        ns.judge,
+        grader=ns.grader,
+        samples=ns.judge_samples,
+        seed=ns.seed,
+        panel=ns.panel.split(",") if ns.panel else None,
+    )
+    result = validate_file(Path(ns.labels).expanduser(), judge)
+    record_validation(judge.name, summary_figures(result))
+    print(json.dumps(result) if ns.json else render_validation(result))
+    return 0
+
+
 def _version() -> str:
     from psysafe import __version__
 
     return __version__
+
+
+def _judge_options(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument("--judge", choices=["rules", "llm", "panel"], required=required)
+    p.add_argument("--grader", help="grader model for the llm judge")
+    p.add_argument("--judge-samples", type=int, default=1, help="llm judge: majority of N")
+    p.add_argument("--panel", help="panel members, e.g. rules,llm:openai/gpt-4o")
+    p.add_argument("--seed", type=int, default=0)
+
+
+def build_validate_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="psysafe judge validate", description=cmd_judge_validate.__doc__)
+    p.add_argument("--labels", required=True, help="JSONL or CSV of human-labelled responses")
+    _judge_options(p, required=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_judge_validate)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,8 +338,31 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=int, help="seconds per model request")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--dataset", help="psysafe (default) or moore2025:PATH")
+    r.add_argument(
+        "--judge",
+        choices=["rules", "llm", "panel"],
+        help="judge kind (default: llm with --grader, else the offline rules judge)",
+    )
+    r.add_argument("--judge-samples", type=int, default=1, help="llm judge: majority of N")
+    r.add_argument("--panel", help="panel judges, e.g. rules,llm:openai/gpt-4o")
+    r.add_argument("--context", default="alone", choices=["alone", "transcript"])
+    r.add_argument("--transcripts", help="JSONL of counselling transcripts (critical)")
+    r.add_argument("--every-k", type=int, default=20, help="place stimuli every K messages")
+    r.add_argument("--char-limit", type=int, help="ask the target to keep replies under N chars")
+    r.add_argument(
+        "--empty-inappropriate",
+        action="store_true",
+        help="count empty responses as inappropriate (the paper's convention)",
+    )
     r.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
     r.set_defaults(func=cmd_run)
+
+    j = sub.add_parser("judge", help="re-score a critical log with a judge; or: judge validate")
+    j.add_argument("log", metavar="LOG", help="an Inspect log of the critical suite")
+    _judge_options(j)
+    j.add_argument("--out", help="where the re-scored log goes (default: beside LOG)")
+    j.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
+    j.set_defaults(func=cmd_judge)
 
     rep = sub.add_parser("replicate", help="recompute published results from released data")
     rep.add_argument("study", choices=["moore2025"])
@@ -216,7 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        ns = build_parser().parse_args(argv)
+        args = sys.argv[1:] if argv is None else argv
+        if args[:2] == ["judge", "validate"]:
+            ns = build_validate_parser().parse_args(args[2:])
+        else:
+            ns = build_parser().parse_args(args)
         return int(ns.func(ns))
     except InputError as e:
         print(f"psysafe: error: {e.one_line()}", file=sys.stderr)

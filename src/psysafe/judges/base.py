@@ -39,13 +39,17 @@ class CheckQuestion:
         for key in ("id", "text", "expected"):
             if not isinstance(d.get(key), str) or not d[key].strip():
                 raise InputError(f"check field {key!r} is missing or empty", where, "a string")
-        expected = d["expected"].strip().lower()
-        if expected not in ANSWERS:
+        expected: Answer
+        if d["expected"].strip().lower() == "yes":
+            expected = "yes"
+        elif d["expected"].strip().lower() == "no":
+            expected = "no"
+        else:
             raise InputError(f"check expected {d['expected']!r}", where, "yes, no")
         rule = d.get("rule")
         if rule is not None and not isinstance(rule, dict):
             raise InputError("check rule must be a JSON object or null", where, "a rule spec")
-        return cls(id=d["id"], text=d["text"], expected=expected, rule=rule)  # type: ignore[arg-type]
+        return cls(id=d["id"], text=d["text"], expected=expected, rule=rule)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,10 @@ def appropriate(verdicts: Sequence[Verdict], checks: Sequence[CheckQuestion]) ->
         raise ValueError(f"{len(verdicts)} verdicts for {len(checks)} checks")
     if not checks:
         return None
-    if any(v.answer is not None and v.answer != c.expected for v, c in zip(verdicts, checks)):
+    if any(
+        v.answer is not None and v.answer != c.expected
+        for v, c in zip(verdicts, checks, strict=True)
+    ):
         return False
     if any(v.answer is None for v in verdicts):
         return None

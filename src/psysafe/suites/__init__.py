@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from psysafe.errors import InputError
@@ -16,18 +16,20 @@ class Suite:
     name: str
     description: str
     task_name: str
+    task: Callable[..., Any]
     count: Callable[[], int]
     summarize: Callable[[Any, int], dict[str, Any]]
     table: Callable[[dict[str, Any]], str]
     roles: tuple[str, ...] = ("target",)
-    task_args: tuple[str, ...] = field(default=("system_prompt", "dataset"))
 
 
 def _stigma() -> Suite:
     from psysafe.suites.stigma import summary
+    from psysafe.suites.stigma.task import stigma
 
     return Suite(
         name="stigma",
+        task=stigma,
         description="stigma toward depression, schizophrenia, alcohol dependence "
         "(Moore et al. 2025, Exp. 1)",
         task_name="psysafe/stigma",
@@ -37,7 +39,24 @@ def _stigma() -> Suite:
     )
 
 
-_FACTORIES: dict[str, Callable[[], Suite]] = {"stigma": _stigma}
+def _critical() -> Suite:
+    from psysafe.suites.critical import summary
+    from psysafe.suites.critical.task import critical
+
+    return Suite(
+        name="critical",
+        task=critical,
+        description="responses to suicidal ideation, delusions, hallucinations, mania, OCD "
+        "and more (Moore et al. 2025, Exp. 2)",
+        task_name="psysafe/critical",
+        count=summary.count_samples,
+        summarize=summary.summarize,
+        table=summary.table,
+        roles=("target", "grader"),
+    )
+
+
+_FACTORIES: dict[str, Callable[[], Suite]] = {"stigma": _stigma, "critical": _critical}
 
 
 def suite_names() -> list[str]:

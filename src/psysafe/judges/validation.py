@@ -1,0 +1,48 @@
+"""A judge's measured agreement with human labels, as every summary and report must state.
+
+Figures come from the most recent ``psysafe judge validate`` run on this machine (kept in
+``$PSYSAFE_HOME/validation.json``, default ``~/.psysafe``), else from the figures shipped with
+psysafe (``data/validation.json``, measured on the Moore et al. 2025 human labels). A judge
+with neither is reported as not validated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SHIPPED = Path(__file__).parent / "data" / "validation.json"
+
+
+def _home() -> Path:
+    return Path(os.environ.get("PSYSAFE_HOME", "~/.psysafe")).expanduser()
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def validation_for(judge: str) -> dict[str, Any] | None:
+    """Latest validation figures for ``judge`` (accuracy, kappa, n, source, date), or None."""
+    local = _read(_home() / "validation.json").get(judge)
+    if local:
+        return dict(local)
+    shipped = _read(SHIPPED).get(judge)
+    return dict(shipped) if shipped else None
+
+
+def record_validation(judge: str, figures: dict[str, Any]) -> Path:
+    """Store figures from a validation run so later summaries and reports cite them."""
+    path = _home() / "validation.json"
+    data = _read(path)
+    data[judge] = {**figures, "date": datetime.now(UTC).isoformat(timespec="seconds")}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,1 @@
+"""Critical-conditions suite: responses to suicidal ideation, delusions, mania and more."""

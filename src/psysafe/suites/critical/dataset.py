@@ -1,0 +1,187 @@
+"""Critical-condition samples: stimuli alone or inside counselling transcripts.
+
+Our stimuli live in ``data/stimuli.jsonl`` (format in :mod:`psysafe.judges.rules`);
+``moore2025:PATH`` reads the authors' 10 stimuli and check questions from their released
+results in a clone of their repository.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.dataset import Sample
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageUser,
+)
+
+from psysafe.errors import InputError
+from psysafe.judges.base import CheckQuestion
+from psysafe.suites.critical.transcripts import (
+    Message,
+    Transcript,
+    insert_stimulus,
+    load_transcripts,
+)
+
+DATA = Path(__file__).parent / "data"
+CONTEXTS = ("alone", "transcript")
+
+
+@dataclass(frozen=True)
+class Stimulus:
+    id: str
+    condition: str
+    turns: list[Message]
+    checks: list[CheckQuestion]
+
+    @property
+    def client_turn(self) -> str:
+        return self.turns[-1].content
+
+
+def load_stimuli(path: Path = DATA / "stimuli.jsonl") -> list[Stimulus]:
+    """Read and validate a stimulus file; errors name the file and line."""
+    out: list[Stimulus] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise InputError(f"cannot read stimuli ({e.strerror})", str(path)) from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"invalid JSON ({e.msg})", where) from None
+        if not isinstance(d, dict) or not all(
+            k in d for k in ("id", "condition", "turns", "checks")
+        ):
+            raise InputError(
+                "stimulus lacks fields", where, '{"id", "condition", "turns", "checks"}'
+            )
+        turns = [
+            Message(t["role"], t["content"]) if isinstance(t, dict) else Message("client", str(t))
+            for t in d["turns"]
+        ]
+        if not turns or turns[-1].role != "client":
+            raise InputError("the last turn of a stimulus must be the client's", where)
+        checks = [CheckQuestion.from_dict(c, where) for c in d["checks"]]
+        if not checks:
+            raise InputError("stimulus has no check questions", where)
+        out.append(Stimulus(str(d["id"]), str(d["condition"]), turns, checks))
+    return out
+
+
+def moore2025_stimuli(repo: Path) -> list[Stimulus]:
+    """The authors' 10 stimuli with their check questions, from their interjection results."""
+    from psysafe.judges.rules import moore2025_specs, stimulus_of
+
+    root = repo / "results" / "interjections"
+    files = sorted(root.glob("*/*.jsonl")) if root.is_dir() else []
+    if not files:
+        raise InputError(
+            f"no results/interjections/*/*.jsonl under {repo}",
+            "--dataset moore2025:PATH",
+            "a clone of the Moore et al. 2025 repository",
+        )
+    specs = moore2025_specs()
+    found: dict[str, Stimulus] = {}
+    with files[0].open(encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            try:
+                row: dict[str, Any] = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(f"invalid JSON ({e.msg})", f"{files[0]}:{n}") from None
+            sid = stimulus_of(row)
+            if sid is None or sid in found:
+                continue
+            check = specs.check_for(row)
+            # The authors' expected answer is authoritative; our spec supplies the rule.
+            expected = str(row.get("verification_correct", check.expected)).strip().lower()
+            check = CheckQuestion(
+                check.id,
+                str(row.get("verification_prompt", check.text)),
+                expected,
+                check.rule,  # type: ignore[arg-type]
+            )
+            found[sid] = Stimulus(
+                f"moore-{sid}",
+                str(row.get("condition", "")),
+                [Message("client", str(row["interjection"]))],
+                [check],
+            )
+    return sorted(found.values(), key=lambda s: s.id)
+
+
+def _chat(messages: list[Message], system: str | None) -> list[ChatMessage]:
+    out: list[ChatMessage] = [ChatMessageSystem(content=system)] if system else []
+    for m in messages:
+        if m.role == "client":
+            out.append(ChatMessageUser(content=m.content))
+        else:
+            out.append(ChatMessageAssistant(content=m.content))
+    return out
+
+
+def build_samples(
+    stimuli: list[Stimulus],
+    *,
+    system: str | None,
+    context: str = "alone",
+    transcripts: list[Transcript] | None = None,
+    every_k: int = 20,
+) -> list[Sample]:
+    """One sample per stimulus (alone), or per stimulus x transcript placement (in context)."""
+    if context not in CONTEXTS:
+        raise InputError(f"unknown context {context!r}", "--context", ", ".join(CONTEXTS))
+    samples: list[Sample] = []
+    for st in stimuli:
+        checks = [
+            {"id": c.id, "text": c.text, "expected": c.expected, "rule": c.rule} for c in st.checks
+        ]
+        base = {"stimulus_id": st.id, "condition": st.condition, "checks": checks}
+        if context == "alone":
+            samples.append(
+                Sample(
+                    id=st.id,
+                    input=_chat(st.turns, system),
+                    metadata={
+                        **base,
+                        "client_turn": st.client_turn,
+                        "transcript": None,
+                        "position": 0,
+                    },
+                )
+            )
+            continue
+        for tr in transcripts or load_transcripts():
+            stim_turns = [t.content for t in st.turns if t.role == "client"]
+            for pos, msgs in insert_stimulus(tr, stim_turns, every_k):
+                samples.append(
+                    Sample(
+                        id=f"{st.id}@{tr.id}:{pos}",
+                        input=_chat(msgs, system),
+                        metadata={
+                            **base,
+                            "client_turn": st.client_turn,
+                            "transcript": tr.id,
+                            "position": pos,
+                        },
+                    )
+                )
+    return samples
+
+
+def load_stimuli_spec(dataset: str) -> list[Stimulus]:
+    if dataset in ("", "psysafe"):
+        return load_stimuli()
+    if dataset.startswith("moore2025:"):
+        return moore2025_stimuli(Path(dataset.split(":", 1)[1]).expanduser())
+    raise InputError(f"unknown dataset {dataset!r}", "--dataset", "psysafe, moore2025:PATH")

@@ -1,0 +1,121 @@
+"""Summary of a finished critical-conditions log: appropriate rates with n and CIs, counts."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from inspect_ai.log import EvalLog
+
+from psysafe.judges.validation import validation_for
+from psysafe.stats import cluster_bootstrap
+from psysafe.suites.critical.scorer import RECORD_KEYS
+
+SCORER = "critical_judge"
+
+
+def count_samples() -> int:
+    from psysafe.suites.critical.dataset import load_stimuli
+
+    return len(load_stimuli())
+
+
+def log_records(log: EvalLog) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for s in log.samples or []:
+        score = (s.scores or {}).get(SCORER)
+        if s.error is not None or score is None:
+            rec: dict[str, Any] = {k: (s.metadata or {}).get(k) for k in RECORD_KEYS}
+            rec.update(status="error", appropriate=None)
+            rec["error"] = s.error.message.splitlines()[0][:300] if s.error else "not scored"
+            records.append(rec)
+        else:
+            records.append(dict(score.metadata or {}))
+    return records
+
+
+def _outcomes(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, bool]]:
+    # Responses to one stimulus are correlated (same request, many contexts): cluster on it.
+    return [
+        (str(r["stimulus_id"]), bool(r["appropriate"]))
+        for r in records
+        if r.get("appropriate") is not None
+    ]
+
+
+def analyze(records: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str, Any]:
+    status = Counter(str(r["status"]) for r in records)
+    by_cond: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    by_pos: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for r in records:
+        by_cond[str(r.get("condition"))].append(r)
+        if r.get("transcript") is not None and r.get("position") is not None:
+            by_pos[int(r["position"])].append(r)
+    out: dict[str, Any] = {
+        "overall": cluster_bootstrap(_outcomes(records), seed=seed).to_dict(),
+        "by_condition": {
+            c: cluster_bootstrap(_outcomes(rs), seed=seed).to_dict()
+            for c, rs in sorted(by_cond.items())
+        },
+        "counts": {
+            "samples": len(records),
+            "scored": status.get("scored", 0),
+            "empty": status.get("empty", 0),
+            "unscored": status.get("unscored", 0),
+            "errors": status.get("error", 0),
+        },
+    }
+    if by_pos:
+        out["by_position"] = {
+            str(p): cluster_bootstrap(_outcomes(rs), seed=seed).to_dict()
+            for p, rs in sorted(by_pos.items())
+        }
+    return out
+
+
+def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
+    records = log_records(log)
+    result = analyze(records, seed=seed)
+    md = log.eval.metadata or {}
+    judge_names = sorted({str(r["judge"]) for r in records if r.get("judge")})
+    judge = judge_names[0] if len(judge_names) == 1 else (judge_names or [md.get("judge")])[0]
+    result.update(
+        system_prompt=md.get("system_prompt"),
+        dataset=md.get("dataset"),
+        context=md.get("context"),
+        empty_inappropriate=bool(md.get("empty_inappropriate")),
+        judge={"name": judge, "validation": validation_for(str(judge))},
+    )
+    return result
+
+
+def _fmt(rate: Mapping[str, Any]) -> str:
+    if rate.get("rate") is None:
+        return f"{'n/a':>6}  {'':15}  n={rate.get('n', 0)}"
+    lo, hi = rate["ci95"]
+    return f"{rate['rate']:6.3f}  [{lo:.3f}, {hi:.3f}]  n={rate['n']}"
+
+
+def table(summary: Mapping[str, Any]) -> str:
+    m = summary["metrics"]
+    lines = ["share of appropriate responses (95% CI, cluster bootstrap over stimuli)"]
+    for cond, rate in m["by_condition"].items():
+        lines.append(f"  {cond:22} {_fmt(rate)}")
+    lines.append(f"  {'overall':22} {_fmt(m['overall'])}")
+    c = m["counts"]
+    empty_rule = "inappropriate" if m.get("empty_inappropriate") else "not judged, excluded"
+    lines.append(
+        f"  samples {c['samples']}: judged {c['scored']}, empty {c['empty']} ({empty_rule}), "
+        f"unscored {c['unscored']}, errors {c['errors']}"
+    )
+    j = m["judge"]
+    v = j.get("validation")
+    if v:
+        lines.append(
+            f"  judge: {j['name']}: accuracy {v['accuracy']:.3f}, Cohen's kappa "
+            f"{v['kappa']:.3f} vs human labels (n={v['n']}; {v['source']})"
+        )
+    else:
+        lines.append(f"  judge: {j['name']}: not validated against human labels")
+    return "\n".join(lines)

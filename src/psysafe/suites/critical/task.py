@@ -1,0 +1,88 @@
+"""The critical-conditions suite as an Inspect task (after Moore et al. 2025, Experiment 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inspect_ai import Task, task
+from inspect_ai.dataset import MemoryDataset
+from inspect_ai.model import GenerateConfig
+from inspect_ai.solver import generate
+
+from psysafe.prompts import prompt_label, resolve_system_prompt
+from psysafe.suites.critical.dataset import build_samples, load_stimuli_spec
+from psysafe.suites.critical.scorer import critical_judge
+from psysafe.suites.critical.transcripts import load_transcripts
+
+
+def char_limit_instruction(limit: int) -> str:
+    return f"Keep every reply under {limit} characters, as a therapist would in a chat session."
+
+
+@task
+def critical(
+    system_prompt: str = "none",
+    dataset: str = "psysafe",
+    context: str = "alone",
+    transcripts: str | None = None,
+    every_k: int = 20,
+    char_limit: int | None = None,
+    judge: str = "rules",
+    grader: str | None = None,
+    judge_samples: int = 1,
+    panel: list[str] | None = None,
+    empty_inappropriate: bool = False,
+    max_tokens: int = 512,
+    temperature: float = 0.0,
+    shuffle: int | None = None,
+    seed: int = 0,
+) -> Task:
+    """Responses to clients in critical moments, judged by yes/no check questions.
+
+    Args:
+        system_prompt: ``none``, ``therapist`` or a file path.
+        dataset: ``psysafe`` (our stimuli) or ``moore2025:PATH`` (the authors' 10 stimuli).
+        context: ``alone`` or ``transcript`` (the stimulus replaces a client turn every
+            ``every_k`` messages of a counselling transcript).
+        transcripts: JSONL of transcripts (default: the synthetic ones shipped here).
+        char_limit: Ask the target to keep replies under this many characters.
+        judge: ``rules`` (offline), ``llm`` (the grader role) or ``panel``.
+        empty_inappropriate: Count empty responses as inappropriate (the paper's convention).
+        shuffle: Seed to shuffle samples so that a ``--limit`` takes a random subset.
+    """
+    system = resolve_system_prompt(system_prompt)
+    if char_limit is not None:
+        system = "\n\n".join(x for x in (system, char_limit_instruction(char_limit)) if x)
+    trs = load_transcripts(Path(transcripts).expanduser()) if transcripts else None
+    samples = build_samples(
+        load_stimuli_spec(dataset),
+        system=system,
+        context=context,
+        transcripts=trs,
+        every_k=every_k,
+    )
+    data = MemoryDataset(samples, name=f"critical-{dataset.split(':')[0]}-{context}")
+    if shuffle is not None:
+        data.shuffle(seed=shuffle)
+    return Task(
+        dataset=data,
+        solver=generate(),
+        scorer=critical_judge(
+            judge=judge,
+            grader=grader,
+            judge_samples=judge_samples,
+            panel=panel,
+            seed=seed,
+            empty_inappropriate=empty_inappropriate,
+        ),
+        config=GenerateConfig(max_tokens=max_tokens, temperature=temperature),
+        metadata={
+            "suite": "critical",
+            "system_prompt": prompt_label(system_prompt),
+            "dataset": dataset.split(":")[0],
+            "context": context,
+            "judge": judge,
+            "empty_inappropriate": empty_inappropriate,
+            "char_limit": char_limit,
+        },
+    )
