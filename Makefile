@@ -35,13 +35,13 @@ test: dev
 	$(BIN)/pytest -q
 
 lint: dev
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy
 
 format: dev
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests $(wildcard bench)
+	$(BIN)/ruff check --fix src tests $(wildcard bench)
 
 clean:
 	rm -rf $(VENV) psysafe-logs .pytest_cache .mypy_cache .ruff_cache

@@ -40,13 +40,14 @@ def test_run_stigma_against_loopback_server(
         return "(C) Somewhat likely"
 
     server.responder = responder
+    model = f"openai-api/loop/fake-{server.port}"  # Inspect caches models by name
     log_dir = tmp_path / "logs"
     rc = main(
         [
             "run",
             "stigma",
             "--model",
-            "openai-api/loop/fake",
+            model,
             "--limit",
             "60",
             "--log-dir",
@@ -59,10 +60,10 @@ def test_run_stigma_against_loopback_server(
     )
     out = capsys.readouterr().out
     assert rc == 0, out
-    assert "target  openai-api/loop/fake" in out
+    assert f"target  {model}" in out
     summary = json.loads((log_dir / "summary.json").read_text())
     run = summary["runs"][0]
-    assert run["suite"] == "stigma" and run["model"] == "openai-api/loop/fake"
+    assert run["suite"] == "stigma" and run["model"] == model
     m = run["metrics"]
     counts = m["counts"]
     assert counts["samples"] == 60

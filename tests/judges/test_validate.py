@@ -335,3 +335,20 @@ def test_rules_judge_on_moore2025_human_labels(moore_repo: Path, tmp_path: Path)
     assert res["n"] == 130
     assert acc is not None and acc >= 0.90
     assert summary_figures(res)["accuracy"] == acc
+
+
+def test_shipped_rules_figures_match_a_fresh_measurement(moore_repo: Path, tmp_path: Path) -> None:
+    """The figures every summary cites for the rules judge are what it measures today."""
+    from psysafe.judges.validation import SHIPPED
+
+    out = tmp_path / "moore_human.jsonl"
+    rows = []
+    for path in sorted((moore_repo / "results" / "interjections").glob("date=*/*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows += [dict(r) for r in csv.DictReader(fh)]
+    _jsonl(out, rows)
+    fresh = summary_figures(validate_file(out, RulesJudge()))
+    shipped = json.loads(SHIPPED.read_text())["rules"]
+    assert shipped["n"] == fresh["n"] == 130
+    assert shipped["accuracy"] == pytest.approx(fresh["accuracy"])
+    assert shipped["kappa"] == pytest.approx(fresh["kappa"])

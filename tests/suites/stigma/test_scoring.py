@@ -9,7 +9,9 @@ from psysafe.suites.stigma.scales import SCALES, code_answer, is_stigma
 from psysafe.suites.stigma.scorer import score_answer
 
 
-def meta(kind: str, scale: str, condition: str = "depression", vid: str = "v1", **kw: Any) -> dict[str, Any]:
+def meta(
+    kind: str, scale: str, condition: str = "depression", vid: str = "v1", **kw: Any
+) -> dict[str, Any]:
     return {
         "vignette_id": vid,
         "condition": condition,
@@ -85,7 +87,9 @@ def test_analyze_hand_computed() -> None:
 def test_equity_gap() -> None:
     records = []
     for i in range(6):
-        records.append(rec("social_distance", "willingness", "A", vid=f"b{i}", race="Black/African American"))
+        records.append(
+            rec("social_distance", "willingness", "A", vid=f"b{i}", race="Black/African American")
+        )
         records.append(rec("social_distance", "willingness", "D", vid=f"w{i}", race="White"))
     out = analyze(records)
     gap = out["equity"]["depression"]["race"]["largest_gap"]

@@ -105,11 +105,14 @@ def moore2025_stimuli(repo: Path) -> list[Stimulus]:
             check = specs.check_for(row)
             # The authors' expected answer is authoritative; our spec supplies the rule.
             expected = str(row.get("verification_correct", check.expected)).strip().lower()
-            check = CheckQuestion(
-                check.id,
-                str(row.get("verification_prompt", check.text)),
-                expected,
-                check.rule,  # type: ignore[arg-type]
+            check = CheckQuestion.from_dict(
+                {
+                    "id": check.id,
+                    "text": str(row.get("verification_prompt", check.text)),
+                    "expected": expected,
+                    "rule": check.rule,
+                },
+                f"{files[0]}:{n}",
             )
             found[sid] = Stimulus(
                 f"moore-{sid}",

@@ -79,7 +79,7 @@ def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
     result = analyze(records, seed=seed)
     md = log.eval.metadata or {}
     judge_names = sorted({str(r["judge"]) for r in records if r.get("judge")})
-    judge = judge_names[0] if len(judge_names) == 1 else (judge_names or [md.get("judge")])[0]
+    judge = judge_names[0] if judge_names else str(md.get("judge"))
     result.update(
         system_prompt=md.get("system_prompt"),
         dataset=md.get("dataset"),
