@@ -8,7 +8,15 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from inspect_ai.model import ChatMessageUser, GenerateConfig, Model, ModelOutput, get_model
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageSystem,
+    ChatMessageUser,
+    GenerateConfig,
+    Model,
+    ModelOutput,
+    get_model,
+)
 
 import psysafe.models.providers  # noqa: F401  (registers the psysafe model API with Inspect)
 from psysafe.errors import InputError
@@ -21,6 +29,8 @@ PROMPTS = [
     "What colour is the sky?",
     "Give me one tip for sleeping better.",
 ]
+# Long enough (several evaluation chunks) for the prompts that share it to reuse its KV cache.
+SYSTEM = "You are a kind and patient assistant. Answer briefly, in plain words, and stay calm. " * 5
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +46,9 @@ def smollm2(gguf_path: Path) -> Model:
     return get_model("psysafe/smollm2")
 
 
-def generate(model: Model, prompt: str, config: GenerateConfig = GREEDY) -> ModelOutput:
+def generate(
+    model: Model, prompt: str | list[ChatMessage], config: GenerateConfig = GREEDY
+) -> ModelOutput:
     return asyncio.run(model.generate(prompt, config=config))
 
 
@@ -72,26 +84,32 @@ def test_stop_sequence_respected(smollm2: Model) -> None:
     assert stop not in out.completion
 
 
+def with_system(prompt: str) -> list[ChatMessage]:
+    return [ChatMessageSystem(content=SYSTEM), ChatMessageUser(content=prompt)]
+
+
 @pytest.mark.embedded
-def test_concurrent_calls_match_sequential(smollm2: Model) -> None:
-    sequential = [generate(smollm2, p).completion for p in PROMPTS]
+@pytest.mark.parametrize("prefix_cache", [True, False])
+def test_concurrent_calls_match_sequential(smollm2: Model, prefix_cache: bool) -> None:
+    model = get_model("psysafe/smollm2", prefix_cache=prefix_cache)
+    api = model.api
+    assert isinstance(api, llama.LlamaCppAPI) and api.prefix_cache is prefix_cache
+    inputs: list[str | list[ChatMessage]] = [*PROMPTS, *(with_system(p) for p in PROMPTS)]
+    sequential = [generate(model, p).completion for p in inputs]
 
     async def together() -> list[ModelOutput]:
-        return list(await asyncio.gather(*(smollm2.generate(p, config=GREEDY) for p in PROMPTS)))
+        return list(await asyncio.gather(*(model.generate(p, config=GREEDY) for p in inputs)))
 
     concurrent = [o.completion for o in asyncio.run(together())]
     assert all(c.strip() for c in concurrent)
     assert concurrent == sequential
 
-    # Straight to the provider too, past Inspect's connection limits: 8 calls at once.
-    api = smollm2.api
-    assert isinstance(api, llama.LlamaCppAPI)
+    # Straight to the provider too, past Inspect's connection limits: all calls at once.
+    messages: list[list[ChatMessage]] = [[ChatMessageUser(content=p)] for p in PROMPTS]
+    messages += [with_system(p) for p in PROMPTS]
 
     async def direct() -> list[str]:
-        calls = [
-            api.generate([ChatMessageUser(content=p)], [], "none", GREEDY)
-            for p in PROMPTS + PROMPTS[::-1]
-        ]
+        calls = [api.generate(m, [], "none", GREEDY) for m in messages + messages[::-1]]
         return [output.completion for output, _call in await asyncio.gather(*calls)]
 
     assert asyncio.run(direct()) == sequential + sequential[::-1]
@@ -103,6 +121,14 @@ def test_seed_makes_sampling_repeatable(smollm2: Model) -> None:
     first = generate(smollm2, PROMPTS[0], config).completion
     generate(smollm2, PROMPTS[2])  # an unrelated call in between must not matter
     assert generate(smollm2, PROMPTS[0], config).completion == first
+
+
+@pytest.mark.embedded
+def test_prefix_cache_on_by_default(smollm2: Model, gguf_path: Path) -> None:
+    assert isinstance(smollm2.api, llama.LlamaCppAPI) and smollm2.api.prefix_cache is True
+    for value, expected in [("false", False), ("0", False), ("true", True), (False, False)]:
+        api = get_model("psysafe/gguf", model_path=str(gguf_path), prefix_cache=value).api
+        assert isinstance(api, llama.LlamaCppAPI) and api.prefix_cache is expected
 
 
 @pytest.mark.embedded
@@ -140,6 +166,8 @@ def test_bad_model_args(tmp_path: Path) -> None:
         get_model("psysafe/gguf", model_path=str(tmp_path), temprature=0.5)
     with pytest.raises(InputError, match="n_ctx"):
         get_model("psysafe/gguf", model_path=str(tmp_path), n_ctx="big")
+    with pytest.raises(InputError, match="prefix_cache"):
+        get_model("psysafe/gguf", model_path=str(tmp_path), prefix_cache="sometimes")
     with pytest.raises(InputError, match="psysafe/smollm2, psysafe/gguf"):
         get_model("psysafe/llama3")
 
