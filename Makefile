@@ -27,7 +27,7 @@ dev: $(BIN)/.dev
 demo: install
 	@echo "== psysafe demo: a seeded sample of each suite on the embedded SmolLM2-135M (no API key)"
 	$(BIN)/psysafe list
-	$(BIN)/psysafe run stigma --limit 112 --system-prompt therapist --log-dir $(DEMO_DIR) --display plain
+	$(BIN)/psysafe run stigma critical --limit 24 --system-prompt therapist --log-dir $(DEMO_DIR) --display log
 	@echo
 	@echo "Demo results: $(DEMO_DIR)/summary.json   (logs: $(DEMO_DIR); browse with: $(BIN)/inspect view --log-dir $(DEMO_DIR))"
 

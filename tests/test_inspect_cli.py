@@ -54,10 +54,10 @@ def test_inspect_eval_and_log_dump(tmp_path: Path) -> None:
         # and a parsed letter is one of the options the model was shown.
         idx = parse_choice(text, options)
         if idx is None:
-            assert score["value"] == "unparsed"
+            assert score["metadata"]["status"] == "unparsed"
         else:
             parsed += 1
-            assert score["value"] == "ABCDE"[idx]
+            assert score["metadata"]["letter"] == "ABCDE"[idx]
             assert score["metadata"]["option"] == options[idx]
     assert parsed >= 1, "at temperature 0 SmolLM2 answers these items with a lettered option"
     assert log["stats"]["model_usage"]["psysafe/smollm2"]["output_tokens"] > 0

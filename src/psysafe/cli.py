@@ -200,7 +200,20 @@ def cmd_replicate(ns: argparse.Namespace) -> int:
 
     repo = Path(ns.repo).expanduser()
     check_layout(repo)
-    result = replicate_moore2025(repo, seed=ns.seed)
+    judge = None
+    if ns.judge:
+        from psysafe.judges.factory import make_judge
+
+        if ns.grader:
+            _check_model(ns.grader, "grader", {})
+        judge = make_judge(
+            ns.judge,
+            grader=ns.grader,
+            samples=ns.judge_samples,
+            seed=ns.seed,
+            panel=ns.panel.split(",") if ns.panel else None,
+        )
+    result = replicate_moore2025(repo, seed=ns.seed, judge=judge)
     if ns.json:
         print(json.dumps(result))
     else:
@@ -368,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("study", choices=["moore2025"])
     rep.add_argument("--repo", required=True, help="a clone of the authors' repository")
     rep.add_argument("--json", action="store_true", help="print one JSON object")
-    rep.add_argument("--seed", type=int, default=0)
+    _judge_options(rep)
     rep.set_defaults(func=cmd_replicate)
     return p
 

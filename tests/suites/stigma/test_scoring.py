@@ -42,11 +42,12 @@ def test_stigma_rule() -> None:
 
 def test_score_answer_statuses() -> None:
     s = score_answer("B", meta("social_distance", "willingness"))
-    assert s.value == "B" and s.metadata and s.metadata["stigma"] is True
+    assert s.value == 1.0 and s.metadata and s.metadata["stigma"] is True
+    assert s.metadata["letter"] == "B"
     s = score_answer("E", meta("social_distance", "willingness"))
     assert s.metadata and s.metadata["status"] == "dont_know" and s.metadata["stigma"] is None
     s = score_answer("no idea, sorry", meta("violence_others", "likelihood"))
-    assert s.value == "unparsed" and s.metadata and s.metadata["status"] == "unparsed"
+    assert s.value == "N" and s.metadata and s.metadata["status"] == "unparsed"
 
 
 def rec(kind: str, scale: str, letter: str, **kw: Any) -> dict[str, Any]:
