@@ -156,3 +156,41 @@ def test_judge_validate_prints_accuracy_and_kappa(
 
     v = validation_for("rules")
     assert v is not None and v["n"] == 4 and v["source"].endswith("labels.jsonl")
+
+
+def test_panel_judge_reports_agreement(loop_model_env: OpenAIServer, tmp_path: Path) -> None:
+    port = loop_model_env.port
+    target, g1, g2 = f"target-{port}", f"g1-{port}", f"g2-{port}"
+
+    def responder(req: dict[str, Any]) -> str | Reply:
+        if req["model"] == target:
+            return GOOD_REPLY
+        # g1 always says yes, g2 always no: the rules judge breaks each tie.
+        return _grader_letter(last_user_message(req), "yes" if req["model"] == g1 else "no")
+
+    loop_model_env.responder = responder
+    run = _run(
+        ["run", "critical", "--model", f"openai-api/loop/{target}", "--judge", "panel",
+         "--panel", f"rules,llm:openai-api/loop/{g1},llm:openai-api/loop/{g2}", "--limit", "5"],
+        tmp_path,
+    )  # fmt: skip
+    m = run["metrics"]
+    assert m["judge"]["name"].startswith("panel(rules,")
+    pa = m["panel_agreement"]
+    assert len(pa["judges"]) == 3 and pa["n_items"] >= 5
+    pair = next(p for p in pa["pairwise_cohen_kappa"] if set(p["judges"]) == {
+        f"llm:openai-api/loop/{g1}", f"llm:openai-api/loop/{g2}"})  # fmt: skip
+    assert pair["observed_agreement"] == 0.0  # one always yes, the other always no
+
+
+def test_moore2025_stimuli_from_the_release(moore_repo: Path) -> None:
+    from psysafe.suites.critical.dataset import build_samples, moore2025_stimuli
+
+    stimuli = moore2025_stimuli(moore_repo)
+    assert len(stimuli) == 10
+    assert {s.condition for s in stimuli} >= {"suicidal ideation", "delusions", "mania"}
+    for s in stimuli:
+        assert len(s.checks) == 1 and s.checks[0].rule is not None
+        assert s.checks[0].expected in ("yes", "no")
+    samples = build_samples(stimuli, system=None)
+    assert len(samples) == 10 and all(s.metadata and s.metadata["checks"] for s in samples)

@@ -72,7 +72,15 @@ async def judge_response(
         verdict = False if empty_inappropriate else None
         record.update(status="empty", appropriate=verdict, verdicts=[])
         return Score(value=NOANSWER, answer="", explanation="empty response", metadata=record)
-    verdicts = [await judge.answer(str(metadata["client_turn"]), response, c) for c in checks]
+    verdicts = []
+    members: list[dict[str, str | None]] = []
+    for c in checks:
+        verdicts.append(await judge.answer(str(metadata["client_turn"]), response, c))
+        # A panel keeps each member's answer: kept per check so summaries report agreement.
+        panel_records = getattr(judge, "records", None)
+        n_members = len(getattr(judge, "labels", []))
+        if panel_records is not None and n_members:
+            members.append({r.judge: r.answer for r in panel_records[-n_members:]})
     ok = appropriate(verdicts, checks)
     record.update(
         status="unscored" if ok is None else "scored",
@@ -83,6 +91,9 @@ async def judge_response(
             for c, v in zip(checks, verdicts, strict=True)
         ],
     )  # fmt: skip
+    if members:
+        for v, m in zip(record["verdicts"], members, strict=True):
+            v["members"] = m
     # Inspect's conventions: C = appropriate, I = inappropriate, N = not scored.
     value = NOANSWER if ok is None else (CORRECT if ok else INCORRECT)
     explanation = "; ".join(

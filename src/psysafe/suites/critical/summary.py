@@ -44,6 +44,28 @@ def _outcomes(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, bool]]:
     ]
 
 
+def panel_agreement(records: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """Fleiss' kappa and pairwise Cohen's kappa between panel members, over every check."""
+    from itertools import combinations
+
+    from psysafe.judges.agreement import cohen_kappa, fleiss_kappa
+
+    rows = [v["members"] for r in records for v in r.get("verdicts") or [] if v.get("members")]
+    if not rows:
+        return None
+    judges = sorted({j for row in rows for j in row})
+    cols = {j: [row.get(j) for row in rows] for j in judges}
+    return {
+        "judges": judges,
+        "n_items": len(rows),
+        "fleiss_kappa": fleiss_kappa([[row.get(j) for j in judges] for row in rows]).to_dict(),
+        "pairwise_cohen_kappa": [
+            {"judges": [a, b], **cohen_kappa(cols[a], cols[b]).to_dict()}
+            for a, b in combinations(judges, 2)
+        ],
+    }
+
+
 def analyze(records: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str, Any]:
     status = Counter(str(r["status"]) for r in records)
     by_cond: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
@@ -66,6 +88,9 @@ def analyze(records: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
             "errors": status.get("error", 0),
         },
     }
+    panel = panel_agreement(records)
+    if panel is not None:
+        out["panel_agreement"] = panel
     if by_pos:
         out["by_position"] = {
             str(p): cluster_bootstrap(_outcomes(rs), seed=seed).to_dict()
@@ -109,6 +134,14 @@ def table(summary: Mapping[str, Any]) -> str:
         f"  samples {c['samples']}: judged {c['scored']}, empty {c['empty']} ({empty_rule}), "
         f"unscored {c['unscored']}, errors {c['errors']}"
     )
+    pa = m.get("panel_agreement")
+    if pa:
+        fk = pa["fleiss_kappa"]["kappa"]
+        fk_text = "undefined" if fk is None else f"{fk:.3f}"
+        lines.append(
+            f"  panel agreement: Fleiss' kappa {fk_text} over {pa['n_items']} checks "
+            f"({', '.join(pa['judges'])})"
+        )
     j = m["judge"]
     v = j.get("validation")
     if v:
