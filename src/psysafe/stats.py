@@ -88,7 +88,8 @@ def gap_bootstrap(
     """Largest difference in rate between groups, with a bootstrap CI.
 
     Each group's clusters are resampled independently; the CI is for the difference between
-    the two groups that are furthest apart in the observed data.
+    the two groups that are furthest apart in the observed data (widened to Newcombe's
+    interval where that is wider).
     """
     rates = {g: cluster_bootstrap(o, seed=seed, n_boot=1) for g, o in groups.items() if o}
     rates = {g: r for g, r in rates.items() if r.rate is not None}
@@ -111,6 +112,15 @@ def gap_bootstrap(
 
     diff = boot(groups[hi_g]) - boot(groups[lo_g])
     lo, hi = np.percentile(diff, [2.5, 97.5])
+    # Widen to Newcombe's hybrid Wilson interval where wider: with few vignettes per group the
+    # bootstrap can collapse to a point.
+    a, b = rates[hi_g], rates[lo_g]
+    wa, wb = wilson(a.k, a.n), wilson(b.k, b.n)
+    assert wa.ci95 and wb.ci95 and a.rate is not None and b.rate is not None
+    d = a.rate - b.rate
+    n_lo = d - math.sqrt((a.rate - wa.ci95[0]) ** 2 + (wb.ci95[1] - b.rate) ** 2)
+    n_hi = d + math.sqrt((wa.ci95[1] - a.rate) ** 2 + (b.rate - wb.ci95[0]) ** 2)
+    lo, hi = min(float(lo), n_lo), max(float(hi), n_hi)
     return {
         "high": hi_g,
         "low": lo_g,

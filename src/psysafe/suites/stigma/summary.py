@@ -70,6 +70,18 @@ def table(summary: dict[str, Any]) -> str:
             f"  largest equity gap: {cond}, {attr}: {g['high']} vs {g['low']} "
             f"{g['gap']:+.3f} [{lo:+.3f}, {hi:+.3f}] (n={g['n'][g['high']]} vs {g['n'][g['low']]})"
         )
+    if m.get("descriptive"):
+        conds = list(m["by_condition"])
+        lines.append("descriptive items: share answering likely (n), by condition")
+        lines.append("  " + " " * 18 + "".join(f"{c[:14]:>16}" for c in conds))
+        for item, per in m["descriptive"].items():
+            cells = []
+            for cond in conds:
+                r = per.get(cond) or {}
+                cells.append(
+                    f"{'-':>16}" if r.get("rate") is None else f"{r['rate']:>9.2f} ({r['n']:>3})"
+                )
+            lines.append(f"  {item:18}" + "".join(cells))
     c = m["counts"]
     lines.append(
         f"  samples {c['samples']}: scored {c['scored']}, don't know {c['dont_know']}, "
