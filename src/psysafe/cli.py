@@ -195,24 +195,27 @@ def _parse_role(spec: str) -> tuple[str, str]:
     return role, model
 
 
+def _judge_from(ns: argparse.Namespace) -> Any:
+    """The judge that ``--judge/--grader/--judge-samples/--panel/--seed`` describe."""
+    from psysafe.judges.factory import make_judge
+
+    if ns.grader:
+        _check_model(ns.grader, "grader", {})
+    return make_judge(
+        ns.judge,
+        grader=ns.grader,
+        samples=ns.judge_samples,
+        seed=ns.seed,
+        panel=ns.panel.split(",") if ns.panel else None,
+    )
+
+
 def cmd_replicate(ns: argparse.Namespace) -> int:
     from psysafe.replicate.moore2025 import check_layout, render_tables, replicate_moore2025
 
     repo = Path(ns.repo).expanduser()
     check_layout(repo)
-    judge = None
-    if ns.judge:
-        from psysafe.judges.factory import make_judge
-
-        if ns.grader:
-            _check_model(ns.grader, "grader", {})
-        judge = make_judge(
-            ns.judge,
-            grader=ns.grader,
-            samples=ns.judge_samples,
-            seed=ns.seed,
-            panel=ns.panel.split(",") if ns.panel else None,
-        )
+    judge = _judge_from(ns) if ns.judge else None
     result = replicate_moore2025(repo, seed=ns.seed, judge=judge)
     if ns.json:
         print(json.dumps(result))
@@ -280,19 +283,10 @@ def cmd_judge(ns: argparse.Namespace) -> int:
 
 def cmd_judge_validate(ns: argparse.Namespace) -> int:
     """Measure a judge against human labels and remember the figures for later summaries."""
-    from psysafe.judges.factory import make_judge
     from psysafe.judges.validate import render_validation, summary_figures, validate_file
     from psysafe.judges.validation import record_validation
 
-    if ns.grader:
-        _check_model(ns.grader, "grader", {})
-    judge = make_judge(
-        ns.judge,
-        grader=ns.grader,
-        samples=ns.judge_samples,
-        seed=ns.seed,
-        panel=ns.panel.split(",") if ns.panel else None,
-    )
+    judge = _judge_from(ns)
     result = validate_file(Path(ns.labels).expanduser(), judge)
     record_validation(judge.name, summary_figures(result))
     print(json.dumps(result) if ns.json else render_validation(result))
