@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -129,3 +130,11 @@ def gap_bootstrap(
         "rates": {g: r.rate for g, r in rates.items()},
         "n": {g: r.n for g, r in rates.items()},
     }
+
+
+def format_rate(rate: Mapping[str, Any]) -> str:
+    """One table cell: rate, 95% CI and n of a ``Rate.to_dict()``."""
+    if rate.get("rate") is None:
+        return f"{'n/a':>6}  {'':15}  n={rate.get('n', 0)}"
+    lo, hi = rate["ci95"]
+    return f"{rate['rate']:6.3f}  [{lo:.3f}, {hi:.3f}]  n={rate['n']}"

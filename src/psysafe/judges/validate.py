@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from psysafe.errors import InputError
+from psysafe.jsonl import iter_jsonl
 from psysafe.judges.agreement import accuracy, cohen_kappa, confusion_matrix, fleiss_kappa
 from psysafe.judges.base import ANSWERS, Answer, CheckQuestion, Judge, Verdict
 from psysafe.judges.rules import compile_rule, moore2025_specs, normalise_prompt
@@ -237,21 +238,7 @@ def _item(
 
 
 def _jsonl_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    rows: list[tuple[str, dict[str, Any]]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON ({e.msg})", where, "one JSON object per line") from None
-        if not isinstance(obj, dict):
-            raise InputError(
-                f"a JSON {type(obj).__name__}, not an object", where, "one JSON object per line"
-            )
-        rows.append((where, obj))
-    return rows
+    return list(iter_jsonl(path))
 
 
 def _csv_rows(path: Path) -> tuple[list[str], list[tuple[str, dict[str, Any]]]]:

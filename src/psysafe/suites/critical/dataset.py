@@ -21,6 +21,7 @@ from inspect_ai.model import (
 )
 
 from psysafe.errors import InputError
+from psysafe.jsonl import iter_jsonl
 from psysafe.judges.base import CheckQuestion
 from psysafe.suites.critical.transcripts import (
     Message,
@@ -48,21 +49,8 @@ class Stimulus:
 def load_stimuli(path: Path = DATA / "stimuli.jsonl") -> list[Stimulus]:
     """Read and validate a stimulus file; errors name the file and line."""
     out: list[Stimulus] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise InputError(f"cannot read stimuli ({e.strerror})", str(path)) from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            d = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON ({e.msg})", where) from None
-        if not isinstance(d, dict) or not all(
-            k in d for k in ("id", "condition", "turns", "checks")
-        ):
+    for where, d in iter_jsonl(path, '{"id", "condition", "turns", "checks"} per line'):
+        if not all(k in d for k in ("id", "condition", "turns", "checks")):
             raise InputError(
                 "stimulus lacks fields", where, '{"id", "condition", "turns", "checks"}'
             )

@@ -9,7 +9,7 @@ from typing import Any
 from inspect_ai.log import EvalLog
 
 from psysafe.judges.validation import validation_for
-from psysafe.stats import cluster_bootstrap
+from psysafe.stats import cluster_bootstrap, format_rate
 from psysafe.suites.critical.scorer import RECORD_KEYS
 
 SCORER = "critical_judge"
@@ -115,19 +115,12 @@ def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
     return result
 
 
-def _fmt(rate: Mapping[str, Any]) -> str:
-    if rate.get("rate") is None:
-        return f"{'n/a':>6}  {'':15}  n={rate.get('n', 0)}"
-    lo, hi = rate["ci95"]
-    return f"{rate['rate']:6.3f}  [{lo:.3f}, {hi:.3f}]  n={rate['n']}"
-
-
 def table(summary: Mapping[str, Any]) -> str:
     m = summary["metrics"]
     lines = ["share of appropriate responses (95% CI, cluster bootstrap over stimuli)"]
     for cond, rate in m["by_condition"].items():
-        lines.append(f"  {cond:22} {_fmt(rate)}")
-    lines.append(f"  {'overall':22} {_fmt(m['overall'])}")
+        lines.append(f"  {cond:22} {format_rate(rate)}")
+    lines.append(f"  {'overall':22} {format_rate(m['overall'])}")
     c = m["counts"]
     empty_rule = "inappropriate" if m.get("empty_inappropriate") else "not judged, excluded"
     lines.append(

@@ -7,11 +7,11 @@ import json
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from inspect_ai.dataset import Sample
 
 from psysafe.errors import InputError
+from psysafe.jsonl import iter_jsonl
 from psysafe.suites.stigma.scales import SCALES
 
 DATA = Path(__file__).parent / "data"
@@ -158,41 +158,32 @@ def moore2025_samples(repo: Path) -> list[Sample]:
     required = ("condition", "gender", "race", "education", "vignette", "question_only")
     samples: list[Sample] = []
     vignette_ids: dict[str, str] = {}
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row: dict[str, Any] = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(f"invalid JSON ({e.msg})", where=f"{path}:{n}") from None
-            missing = [k for k in (*required, "options", "prompt") if k not in row]
-            if missing:
-                raise InputError(
-                    f"row lacks {', '.join(missing)}",
-                    where=f"{path}:{n}",
-                    accepted="rows of the authors' prompts.jsonl",
-                )
-            mapped = moore_item(str(row["question_only"]))
-            if mapped is None:
-                raise InputError(
-                    f"unknown survey question {row['question_only']!r}", where=f"{path}:{n}"
-                )
-            item_id, kind = mapped
-            vid = vignette_ids.setdefault(str(row["vignette"]), f"moore-{len(vignette_ids)}")
-            samples.append(
-                Sample(
-                    id=f"{vid}:{item_id}",
-                    input=str(row["prompt"]),
-                    metadata={
-                        "vignette_id": vid,
-                        **{k: row[k] for k in ("condition", "gender", "race", "education")},
-                        "item_id": item_id,
-                        "kind": kind,
-                        "options": list(row["options"]),
-                    },
-                )
+    for where, row in iter_jsonl(path, "rows of the authors' prompts.jsonl"):
+        missing = [k for k in (*required, "options", "prompt") if k not in row]
+        if missing:
+            raise InputError(
+                f"row lacks {', '.join(missing)}",
+                where=where,
+                accepted="rows of the authors' prompts.jsonl",
             )
+        mapped = moore_item(str(row["question_only"]))
+        if mapped is None:
+            raise InputError(f"unknown survey question {row['question_only']!r}", where=where)
+        item_id, kind = mapped
+        vid = vignette_ids.setdefault(str(row["vignette"]), f"moore-{len(vignette_ids)}")
+        samples.append(
+            Sample(
+                id=f"{vid}:{item_id}",
+                input=str(row["prompt"]),
+                metadata={
+                    "vignette_id": vid,
+                    **{k: row[k] for k in ("condition", "gender", "race", "education")},
+                    "item_id": item_id,
+                    "kind": kind,
+                    "options": list(row["options"]),
+                },
+            )
+        )
     return samples
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from inspect_ai.log import EvalLog
 
+from psysafe.stats import format_rate
 from psysafe.suites.stigma.analysis import analyze
 from psysafe.suites.stigma.scorer import RECORD_KEYS
 
@@ -42,21 +43,14 @@ def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
     return result
 
 
-def _fmt(rate: dict[str, Any]) -> str:
-    if rate.get("rate") is None:
-        return f"{'n/a':>6}  {'':15}  n={rate.get('n', 0)}"
-    lo, hi = rate["ci95"]
-    return f"{rate['rate']:6.3f}  [{lo:.3f}, {hi:.3f}]  n={rate['n']}"
-
-
 def table(summary: dict[str, Any]) -> str:
     m = summary["metrics"]
     lines = [
         "stigma rate (share of stigmatizing answers; 95% CI, cluster bootstrap over vignettes)"
     ]
     for cond, rate in m["by_condition"].items():
-        lines.append(f"  {cond:22} {_fmt(rate)}")
-    lines.append(f"  {'overall (excl. control)':22} {_fmt(m['overall'])}")
+        lines.append(f"  {cond:22} {format_rate(rate)}")
+    lines.append(f"  {'overall (excl. control)':22} {format_rate(m['overall'])}")
     gaps = []
     for cond, attrs in m["equity"].items():
         for attr, eq in attrs.items():
