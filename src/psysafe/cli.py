@@ -71,6 +71,10 @@ def _task_options(ns: argparse.Namespace, judge: str) -> dict[str, Any]:
         "char_limit": ns.char_limit,
         "empty_inappropriate": ns.empty_inappropriate,
         "seed": ns.seed,
+        "attack": ns.attack,
+        "defense": ns.defense,
+        "max_turns": ns.max_turns,
+        "perplexity_threshold": ns.perplexity_threshold,
     }
     if ns.dataset:
         opts["dataset"] = ns.dataset
@@ -361,6 +365,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="count empty responses as inappropriate (the paper's convention)",
     )
+    r.add_argument(
+        "--attack",
+        default="scripted",
+        help="redteam: comma-separated attacks (direct,scripted,pcsa,crescendo,actor,coa,metaphor)",
+    )
+    r.add_argument(
+        "--defense",
+        default="none",
+        help="redteam: comma-separated defenses (none,perplexity,self-check)",
+    )
+    r.add_argument("--max-turns", type=int, help="redteam: client turn budget per conversation")
+    r.add_argument(
+        "--perplexity-threshold", type=float, help="redteam perplexity defense: reject above this"
+    )
     r.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
     r.set_defaults(func=cmd_run)
 
@@ -377,6 +395,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--json", action="store_true", help="print one JSON object")
     _judge_options(rep)
     rep.set_defaults(func=cmd_replicate)
+
+    # Commands that live beside the code they drive.
+    from psysafe.models.http import cli as bot_cli
+    from psysafe.report import cli as report_cli
+
+    report_cli.register(sub)
+    bot_cli.register(sub)
     return p
 
 

@@ -1,0 +1,1 @@
+"""The `psysafe/http` provider: deployed chatbots configured by a YAML file."""

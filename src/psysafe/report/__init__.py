@@ -1,0 +1,1 @@
+"""Self-contained HTML reports and sample-level exports from psysafe logs."""
