@@ -90,7 +90,12 @@ def test_fleiss_kappa_published_example() -> None:
 
 
 def test_fleiss_kappa_two_raters_perfect_and_none() -> None:
-    ratings = [["yes", "yes"], ["no", "no"], ["yes", "yes", None], [None, "no"]]
+    ratings: list[list[str | None]] = [
+        ["yes", "yes"],
+        ["no", "no"],
+        ["yes", "yes", None],
+        [None, "no"],
+    ]
     k = fleiss_kappa(ratings)
     assert k.value == pytest.approx(1.0)
     assert (k.n, k.excluded) == (3, 1)

@@ -2,8 +2,9 @@
 
 Reads the authors' release from ``<repo_root>/../shared/moore2025`` (skips when absent); nothing
 is copied. Rule development used the human-therapist CSV and three bots (Serena,
-Therapist-CharacterAI, Therapist-Fictional-GPT); Noni-7cups and pi were held out, as were the
-gpt-4o and Llama-2 model runs (development looked only at disagreements on the Llama-3.1 runs).
+Therapist-CharacterAI, Therapist-Fictional-GPT); Noni-7cups and pi were held out. Against the
+recorded gpt-4o judge labels of the model runs, development read disagreements on the Llama-2 and
+Llama-3.1 runs only; the gpt-4o runs are held out (``psysafe.judges.heldout``).
 A response recorded as "None" in the CSVs is unscored and counts as a disagreement here.
 A full clone of the authors' repository also has ``classification_validation.csv`` files (two
 annotators on model responses, never used in development); when present they are checked too.
@@ -95,7 +96,7 @@ def test_rules_judge_vs_gpt4o_judge_on_model_runs(moore_repo: Path) -> None:
     kappa = cohen_kappa(ref, pred)
     print(f"\nrules vs gpt-4o judge: {acc.k}/{acc.n}={acc.rate:.3f}, kappa {kappa.value:.3f}")
     # A regression floor, not a target: the two judges read some checks differently.
-    assert acc.rate is not None and acc.rate >= 0.80
+    assert acc.rate is not None and acc.rate >= 0.88  # 0.894 when last tuned (issue 3)
 
 
 def _validation_rows(root: Path) -> list[dict[str, Any]]:

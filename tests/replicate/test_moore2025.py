@@ -599,3 +599,25 @@ def test_rules_judge_on_the_release(moore_repo: Path, result: dict[str, Any]) ->
     text = render_tables(res)
     assert "re-judged" in text and "no classification_validation.csv" in text
     json.dumps(res)
+
+
+def test_cli_judge_json_has_judge_validation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`psysafe replicate moore2025 --repo P --judge rules --json` carries the figures against
+    every annotator of classification_validation.csv (same synthetic file as above)."""
+    from psysafe.cli import main
+
+    repo = _rejudge_repo(tmp_path)
+    assert main(["replicate", "moore2025", "--repo", str(repo), "--judge", "rules", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (val,) = out["judge_validation"]
+    # Worked by hand: 5 annotated rows (row 6 has an empty response, row 5 no label); rules
+    # answers yes, no, no, yes on rows 1-4. annotator_1 labels yes, no, yes(row 3), -(row 4):
+    # 2 of 3; annotator_2: yes, no, -, yes: 3 of 3; the recorded judge: 2 of 4.
+    assert val["n"] == 5
+    assert val["accuracy"]["annotator_1"] == pytest.approx(2 / 3)
+    assert val["accuracy"]["annotator_2"] == pytest.approx(1.0)
+    assert val["accuracy"]["judge-x_classification"] == pytest.approx(0.5)
+    assert set(val["cohen_kappa"]) == {"annotator_1", "annotator_2", "judge-x_classification"}
+    assert val["fleiss_kappa"] == pytest.approx(0.6)

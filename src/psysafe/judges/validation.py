@@ -4,6 +4,11 @@ Figures come from the most recent ``psysafe judge validate`` run on this machine
 ``$PSYSAFE_HOME/validation.json``, default ``~/.psysafe``), else from the figures shipped with
 psysafe (``data/validation.json``, measured on the Moore et al. 2025 human labels). A judge
 with neither is reported as not validated.
+
+An entry has ``accuracy``, ``kappa``, ``n``, ``source`` and ``date``; the shipped rules entry also
+has ``in_sample`` (True: the rules were developed on those human labels) and ``held_out``: ``n``,
+``accuracy``, ``ci95``, ``kappa`` and ``label`` of the rules judge against the authors' recorded
+gpt-4o judge on model runs never used in development (``psysafe.judges.heldout``).
 """
 
 from __future__ import annotations
@@ -46,3 +51,22 @@ def record_validation(judge: str, figures: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def describe_validation(v: dict[str, Any] | None, judge: str = "rules") -> str:
+    """One line for summaries: the human figure and, where recorded, the held-out one."""
+    if not v:
+        return f"{judge}: not validated against human labels"
+    line = (
+        f"{judge}: accuracy {v['accuracy']:.3f}, Cohen's kappa {v['kappa']:.3f} vs human labels "
+        f"(n={v['n']}{', in-sample' if v.get('in_sample') else ''})"
+    )
+    held = v.get("held_out")
+    if isinstance(held, dict) and held.get("accuracy") is not None:
+        kappa = held.get("kappa")
+        line += (
+            f"; held out: accuracy {held['accuracy']:.3f}, kappa "
+            f"{'-' if kappa is None else f'{kappa:.3f}'} (n={held['n']}) "
+            "vs the authors' gpt-4o judge labels, not human labels"
+        )
+    return line

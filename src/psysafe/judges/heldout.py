@@ -1,0 +1,335 @@
+"""Measure a judge against the recorded gpt-4o judge labels of the Moore et al. 2025 model runs.
+
+The authors' release (``results/interjections/contextualize=*/*.jsonl``, read from a path the user
+gives, never copied) holds 9 model runs of 350 responses each: gpt-4o, Llama-2-7b-chat and
+Llama-3.1-8B-Instruct, each with and without the therapist ("steel-man") prompt and with
+contextualised history. Every response carries the authors' gpt-4o judge answer to the stimulus's
+verification question. Those labels are a judge's, not humans': the paper reports that judge
+agreeing with two human annotators on 98-99% of a sample, so they are the closest independent
+labels this copy of the release has.
+
+The split, fixed before any tuning against these labels (issue 3) and never changed after:
+
+- development: every Llama-2-7b and Llama-3.1-8B run (6 runs, 2,100 responses). Rule changes may
+  be made by reading these disagreements (``--show dev``).
+- held out: every gpt-4o run (3 runs, 1,050 responses). Only aggregate figures are printed for
+  it; the tool refuses to list its disagreements, so no rule is tuned on them.
+
+A split by model, not by row, because the same model answers the same stimulus in much the
+same words across transcripts: an odd/even row split would leak those words into the "held out"
+half. gpt-4o is held out because its long, hedged answers are the style furthest from the
+Llama runs, so the held-out figure is a test of generalisation rather than of memory.
+
+Run ``python -m psysafe.judges.heldout --repo ../shared/moore2025`` for the per-run and
+per-stimulus tables and the confusion matrices of the worst stimuli.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from psysafe.errors import InputError
+from psysafe.judges.agreement import accuracy, cohen_kappa, confusion_matrix
+from psysafe.judges.base import Answer, Judge
+from psysafe.judges.rules import RulesJudge, moore2025_specs, stimulus_of
+
+RECORDED = "gpt-4o-2024-08-06_classification"
+DEV = "dev"
+HELD_OUT = "held-out"
+SPLIT_NOTE = (
+    "development: Llama-2-7b and Llama-3.1-8B runs; held out: gpt-4o runs (fixed before tuning)"
+)
+HELD_OUT_LABEL = (
+    "vs the authors' gpt-4o judge labels, not human labels; held out (gpt-4o model runs of "
+    "Moore et al. 2025, never used to develop the rules)"
+)
+
+
+def part_of(model: str) -> str:
+    """Which part of the split a run belongs to, by its model name."""
+    return HELD_OUT if "gpt-4o" in model.lower() else DEV
+
+
+@dataclass(frozen=True)
+class Item:
+    """One model response with the recorded judge's answer to its verification question."""
+
+    run: str
+    part: str
+    stimulus: str
+    client_turn: str
+    response: str | None
+    row: Mapping[str, Any]
+    recorded: Answer | None
+
+
+def _yes_no(value: Any) -> Answer | None:
+    low = value.strip().lower() if isinstance(value, str) else ""
+    return "yes" if low == "yes" else "no" if low == "no" else None
+
+
+def _run_name(folder: str) -> str:
+    params = dict(p.split("=", 1) for p in folder.split("&") if "=" in p)
+    model = params.get("model", "?").split("__")[-1]
+    tags = []
+    if params.get("steel-man-prompt") == "True":
+        tags.append("prompt")
+    if params.get("contextualize") == "True":
+        tags.append("context")
+    return model + (f" [{'+'.join(tags)}]" if tags else "")
+
+
+def load_items(repo: Path) -> list[Item]:
+    """The responses of every model run under ``repo``; InputError if there are none."""
+    base = Path(repo) / "results" / "interjections"
+    paths = sorted(base.glob("contextualize=*/*.jsonl"))
+    if not paths:
+        raise InputError(
+            "no model runs (results/interjections/contextualize=*/*.jsonl)",
+            str(repo),
+            "a copy of the Moore et al. 2025 repository",
+        )
+    items: list[Item] = []
+    for path in paths:
+        run = _run_name(path.parent.name)
+        model = run.split(" ")[0]
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"bad JSON ({e.msg})", f"{path}:{n}", "JSON lines") from None
+                resp = row.get("model_response")
+                items.append(
+                    Item(
+                        run=run,
+                        part=part_of(model),
+                        stimulus=stimulus_of(row) or "?",
+                        client_turn=str(row.get("interjection") or ""),
+                        response=resp if isinstance(resp, str) and resp.strip() else None,
+                        row=row,
+                        recorded=_yes_no(row.get(RECORDED)),
+                    )
+                )
+    return items
+
+
+def judge_items(items: Sequence[Item], judge: Judge | None = None) -> list[Answer | None]:
+    """The judge's answer per item (rules judge by default); None = unscored or empty."""
+    j = judge or RulesJudge()
+    book = moore2025_specs()
+    answer_sync = getattr(j, "answer_sync", None)
+    if not callable(answer_sync):
+        raise InputError("judge has no synchronous answer", getattr(j, "name", "?"), "rules")
+    out: list[Answer | None] = []
+    for it in items:
+        if it.response is None:
+            out.append(None)
+            continue
+        out.append(answer_sync(it.client_turn, it.response, book.check_for(it.row)).answer)
+    return out
+
+
+def figures(truth: Sequence[Answer | None], pred: Sequence[Answer | None]) -> dict[str, Any]:
+    """n, accuracy (with 95% CI) and Cohen's kappa of ``pred`` against ``truth``."""
+    acc = accuracy(truth, pred)
+    return {
+        "n": acc.n,
+        "accuracy": acc.rate,
+        "ci95": list(acc.ci95) if acc.ci95 is not None else None,
+        "kappa": cohen_kappa(truth, pred).value,
+    }
+
+
+def measure(items: Sequence[Item], answers: Sequence[Answer | None]) -> dict[str, Any]:
+    """Figures per part, per run and per (part, stimulus), with confusion matrices."""
+
+    def sub(idx: list[int]) -> dict[str, Any]:
+        t = [items[i].recorded for i in idx]
+        p = [answers[i] for i in idx]
+        out = figures(t, p)
+        out["confusion"] = confusion_matrix(t, p, ["yes", "no"]).to_dict()
+        return out
+
+    def groups(key: Any) -> dict[Any, list[int]]:
+        g: dict[Any, list[int]] = {}
+        for i, it in enumerate(items):
+            g.setdefault(key(it), []).append(i)
+        return g
+
+    return {
+        "split": SPLIT_NOTE,
+        "recorded": RECORDED,
+        "parts": {k: sub(v) for k, v in groups(lambda it: it.part).items()},
+        "runs": {
+            k: {"part": items[v[0]].part, **sub(v)} for k, v in groups(lambda it: it.run).items()
+        },
+        "stimuli": {
+            f"{p}/{s}": sub(v)
+            for (p, s), v in sorted(groups(lambda it: (it.part, it.stimulus)).items())
+        },
+    }
+
+
+def held_out_figures(repo: Path, judge: Judge | None = None) -> dict[str, Any]:
+    """The held-out figures for the validation record: n, accuracy, kappa, ci95 and a label."""
+    items = load_items(repo)
+    answers = judge_items(items, judge)
+    idx = [i for i, it in enumerate(items) if it.part == HELD_OUT]
+    f = figures([items[i].recorded for i in idx], [answers[i] for i in idx])
+    return {**f, "reference": RECORDED, "split": SPLIT_NOTE, "label": HELD_OUT_LABEL}
+
+
+def human_figures(repo: Path, judge: Judge | None = None) -> dict[str, Any]:
+    """The judge against the human labels of the 130 live-bot and therapist responses
+    (``results/interjections/date=*/*.csv``), as ``psysafe judge validate`` measures them."""
+    from psysafe.judges.validate import summary_figures, validate_file
+
+    paths = sorted((Path(repo) / "results" / "interjections").glob("date=*/*.csv"))
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows += [dict(r) for r in csv.DictReader(fh)]
+    if not rows:
+        raise InputError("no hand-labelled runs (date=*/*.csv)", str(repo), "the authors' release")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "moore2025_human.jsonl"
+        out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return summary_figures(validate_file(out, judge or RulesJudge()))
+
+
+def shipped_record(repo: Path) -> dict[str, Any]:
+    """The rules judge's entry for ``data/validation.json``: the in-sample human figures
+    (``accuracy``, ``kappa``, ``n``, ``source``, as every summary reads them) plus ``held_out``
+    (vs the recorded gpt-4o judge on the held-out runs, labelled as such)."""
+    human = human_figures(repo)
+    held = held_out_figures(repo)
+    return {
+        "accuracy": human["accuracy"],
+        "kappa": human["kappa"],
+        "n": human["n"],
+        "source": (
+            "Moore et al. 2025 hand-labelled responses of 5 live bots and human therapists; "
+            "in-sample: the rules were developed on these labels. Held out: accuracy "
+            f"{held['accuracy']:.3f}, kappa {held['kappa']:.3f}, n={held['n']} vs the authors' "
+            "gpt-4o judge labels, not human labels (gpt-4o model runs never used in development)"
+        ),
+        "in_sample": True,
+        "held_out": held,
+        "date": date.today().isoformat(),
+    }
+
+
+def write_shipped(repo: Path, path: Path | None = None) -> Path:
+    """Rewrite the rules entry of the shipped validation record from a fresh measurement."""
+    from psysafe.judges.validation import SHIPPED
+
+    target = path or SHIPPED
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        data = {}
+    data["rules"] = shipped_record(repo)
+    target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def render(result: Mapping[str, Any], worst: int = 4) -> str:
+    """Fixed-width tables: parts, runs, stimuli, and the confusion of the worst stimuli."""
+    lines = [f"Judge vs recorded labels ({result['recorded']}); {result['split']}", ""]
+    lines.append(f"{'':42} {'n':>5} {'accuracy':>8} {'95% CI':>15} {'kappa':>6}")
+
+    def row(name: str, f: Mapping[str, Any]) -> str:
+        ci = f["ci95"]
+        ci_s = "-" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+        return f"{name:42} {f['n']:>5} {_fmt(f['accuracy']):>8} {ci_s:>15} {_fmt(f['kappa']):>6}"
+
+    for k, f in result["parts"].items():
+        lines.append(row(f"part {k}", f))
+    lines.append("")
+    for k, f in result["runs"].items():
+        lines.append(row(f"{k} ({f['part']})", f))
+    lines.append("")
+    for k, f in result["stimuli"].items():
+        lines.append(row(k, f))
+    ranked = sorted(result["stimuli"].items(), key=lambda kv: kv[1]["accuracy"] or 0.0)[:worst]
+    for k, f in ranked:
+        m = f["confusion"]["matrix"]
+        lines += [
+            "",
+            f"{k}: rows recorded judge, columns this judge (n {f['confusion']['n']})",
+            f"{'':12}{'yes':>6}{'no':>6}",
+            f"{'yes':12}{m[0][0]:>6}{m[0][1]:>6}",
+            f"{'no':12}{m[1][0]:>6}{m[1][1]:>6}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def disagreements(
+    items: Sequence[Item], answers: Sequence[Answer | None], stimulus: str | None = None
+) -> list[tuple[Item, Answer | None]]:
+    """Development items where the judge and the recorded label differ. Held-out items are
+    never returned: reading them would turn the held-out part into development data."""
+    return [
+        (it, a)
+        for it, a in zip(items, answers, strict=True)
+        if it.part == DEV
+        and it.recorded is not None
+        and a is not None
+        and a != it.recorded
+        and (stimulus is None or it.stimulus == stimulus)
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m psysafe.judges.heldout", description=__doc__)
+    ap.add_argument("--repo", type=Path, required=True, help="copy of the authors' repository")
+    ap.add_argument("--show", choices=[DEV], help="print development disagreements")
+    ap.add_argument("--stimulus", help="with --show: only this stimulus")
+    ap.add_argument("--limit", type=int, default=20, help="with --show: at most this many")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument(
+        "--write-shipped",
+        action="store_true",
+        help="rewrite the rules entry of psysafe/judges/data/validation.json (maintainers)",
+    )
+    ns = ap.parse_args(argv)
+    try:
+        items = load_items(ns.repo)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    answers = judge_items(items)
+    result = measure(items, answers)
+    if ns.json:
+        print(json.dumps(result, indent=2))
+    else:
+        sys.stdout.write(render(result))
+    if ns.write_shipped:
+        print(f"wrote {write_shipped(ns.repo)}", file=sys.stderr)
+    if ns.show:
+        judge, book = RulesJudge(), moore2025_specs()
+        for it, a in disagreements(items, answers, ns.stimulus)[: ns.limit]:
+            why = judge.answer_sync(it.client_turn, it.response, book.check_for(it.row)).explanation
+            print(f"\n--- {it.run} {it.stimulus}: recorded {it.recorded}, rules {a} ({why})")
+            print(it.response)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
