@@ -30,6 +30,8 @@ demo: install
 	$(BIN)/psysafe run stigma critical --limit 24 --system-prompt therapist --log-dir $(DEMO_DIR) --display log
 	@echo
 	@echo "Demo results: $(DEMO_DIR)/summary.json   (logs: $(DEMO_DIR); browse with: $(BIN)/inspect view --log-dir $(DEMO_DIR))"
+	$(BIN)/psysafe report $(DEMO_DIR) --out $(DEMO_DIR)/report.html
+	@echo "Report (one self-contained HTML file, opens offline): $(DEMO_DIR)/report.html"
 
 # Browser tests drive Debian's headless Chromium; this installs it when missing (root, apt).
 browser:

@@ -907,6 +907,10 @@ def replicate_moore2025(repo: Path, *, seed: int = 0, judge: Judge | None = None
         )
         result["judge"] = judge.name
         _rejudge(repo, result, runs, judge, seed)
+    if (repo / "external_data" / "human_data_2018.csv").is_file():
+        from psysafe.replicate.gss2018 import gss2018
+
+        result["gss2018"] = gss2018(repo)  # the public's stigma, the human reference
     result["checks"] = _checks(result)
     result["skipped"] = skipped
     return result
