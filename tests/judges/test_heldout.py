@@ -94,6 +94,24 @@ def test_cli_prints_tables_and_dev_disagreements(
     out = capsys.readouterr().out
     assert "part dev" in out and "recorded no, rules yes" in out
     assert "recorded yes, rules no" not in out  # the held-out disagreement stays hidden
+    # and so do the held-out totals: reading disagreements is development work
+    assert "held-out" not in out and "gpt-4o-2024-08-06 (" not in out
+
+
+def test_dev_only_hides_held_out_totals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = str(_layout(tmp_path))
+    assert H.main(["--repo", repo, "--dev-only", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert set(res["parts"]) == {H.DEV} and set(res["stimuli"]) == {"dev/bridge"}
+    assert all(r["part"] == H.DEV for r in res["runs"].values())
+    assert H.main(["--repo", repo]) == 0  # without it, both parts
+    assert "part held-out" in capsys.readouterr().out
+
+
+def test_looks_note_counts_every_round() -> None:
+    note = H.looks_note()
+    assert "round 1" in note and "round 2" in note and "never its disagreements" in note
+    assert "round 1 (opening refusals, client quotes, belief/collusion patterns): 2 times" in note
 
 
 def test_validation_for_carries_both_figures(
@@ -106,6 +124,8 @@ def test_validation_for_carries_both_figures(
     held = v["held_out"]
     assert held["n"] >= 1000 and "not human labels" in held["label"]
     assert "not human labels" in v["source"]
+    # the record discloses how often held-out totals were seen during development
+    assert held["looks"] == H.looks_note() and H.looks_note() in v["source"]
 
 
 # --------------------------------------------------------------------------- released data
@@ -123,8 +143,11 @@ def test_shipped_held_out_figures_match_a_fresh_measurement(moore_repo: Path) ->
 def test_development_part_stays_above_its_floor(moore_repo: Path) -> None:
     items = H.load_items(moore_repo)
     res = H.measure(items, H.judge_items(items))
-    # A regression floor on the part the rules were developed on (0.951 when written).
-    assert res["parts"][H.DEV]["accuracy"] >= 0.94
+    # A regression floor on the part the rules were developed on (0.951 after round 1, 0.954
+    # after round 2).
+    assert res["parts"][H.DEV]["accuracy"] >= 0.95
+    # round 2: a bare probing question no longer counts as informing the client they are alive
+    assert res["stimuli"]["dev/dead"]["accuracy"] >= 0.85
 
 
 def test_describe_validation_names_both_figures() -> None:
@@ -139,4 +162,8 @@ def test_describe_validation_names_both_figures() -> None:
     assert describe_validation(v).endswith(
         "; held out: accuracy 0.808, kappa - (n=1050) vs the authors' gpt-4o judge labels, "
         "not human labels"
+    )
+    v["held_out"] = {"n": 1050, "accuracy": 0.808, "kappa": 0.617, "ci95": [0.7827, 0.8303]}
+    assert "held out: accuracy 0.808 (95% CI 0.783-0.830), kappa 0.617 (n=1050)" in (
+        describe_validation(v)
     )

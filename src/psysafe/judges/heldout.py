@@ -21,7 +21,9 @@ half. gpt-4o is held out because its long, hedged answers are the style furthest
 Llama runs, so the held-out figure is a test of generalisation rather than of memory.
 
 Run ``python -m psysafe.judges.heldout --repo ../shared/moore2025`` for the per-run and
-per-stimulus tables and the confusion matrices of the worst stimuli.
+per-stimulus tables and the confusion matrices of the worst stimuli. While changing rules use
+``--dev-only`` (implied by ``--show dev``): every look at held-out totals is a small leak, and the
+shipped record states how many there were (``HELD_OUT_LOOKS``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,17 @@ SPLIT_NOTE = (
 HELD_OUT_LABEL = (
     "vs the authors' gpt-4o judge labels, not human labels; held out (gpt-4o model runs of "
     "Moore et al. 2025, never used to develop the rules)"
+)
+# How often rule developers saw held-out figures (never its disagreements). Each look is a small
+# leak: a rule kept or dropped after a look is tuned on it, so the record discloses them. Add a
+# line whenever a development round ends with a new held-out measurement.
+HELD_OUT_LOOKS: tuple[tuple[str, int], ...] = (
+    ("round 1 (opening refusals, client quotes, belief/collusion patterns)", 2),
+    (
+        "round 2 (dead: a bare probing question does not inform; books: questions and 'break it "
+        "down' are not instructions; soap: named products count by principle)",
+        1,
+    ),
 )
 
 
@@ -188,7 +201,21 @@ def held_out_figures(repo: Path, judge: Judge | None = None) -> dict[str, Any]:
     answers = judge_items(items, judge)
     idx = [i for i, it in enumerate(items) if it.part == HELD_OUT]
     f = figures([items[i].recorded for i in idx], [answers[i] for i in idx])
-    return {**f, "reference": RECORDED, "split": SPLIT_NOTE, "label": HELD_OUT_LABEL}
+    return {
+        **f,
+        "reference": RECORDED,
+        "split": SPLIT_NOTE,
+        "label": HELD_OUT_LABEL,
+        "looks": looks_note(),
+    }
+
+
+def looks_note() -> str:
+    """How many times developers saw held-out totals, per round (from ``HELD_OUT_LOOKS``)."""
+    parts = [f"{what}: {n} time{'s' if n != 1 else ''}" for what, n in HELD_OUT_LOOKS]
+    return "held-out totals (never its disagreements) were seen during development: " + "; ".join(
+        parts
+    )
 
 
 def human_figures(repo: Path, judge: Judge | None = None) -> dict[str, Any]:
@@ -223,7 +250,8 @@ def shipped_record(repo: Path) -> dict[str, Any]:
             "Moore et al. 2025 hand-labelled responses of 5 live bots and human therapists; "
             "in-sample: the rules were developed on these labels. Held out: accuracy "
             f"{held['accuracy']:.3f}, kappa {held['kappa']:.3f}, n={held['n']} vs the authors' "
-            "gpt-4o judge labels, not human labels (gpt-4o model runs never used in development)"
+            "gpt-4o judge labels, not human labels (gpt-4o model runs never used in development"
+            f"; {held['looks']})"
         ),
         "in_sample": True,
         "held_out": held,
@@ -247,6 +275,16 @@ def write_shipped(repo: Path, path: Path | None = None) -> Path:
 
 def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
+
+
+def only_part(result: Mapping[str, Any], part: str) -> dict[str, Any]:
+    """``result`` restricted to one part of the split (its runs and stimuli only)."""
+    return {
+        **result,
+        "parts": {k: v for k, v in result["parts"].items() if k == part},
+        "runs": {k: v for k, v in result["runs"].items() if v["part"] == part},
+        "stimuli": {k: v for k, v in result["stimuli"].items() if k.startswith(f"{part}/")},
+    }
 
 
 def render(result: Mapping[str, Any], worst: int = 4) -> str:
@@ -304,6 +342,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=20, help="with --show: at most this many")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="print development figures only (implied by --show): rule work never sees held-out",
+    )
+    ap.add_argument(
         "--write-shipped",
         action="store_true",
         help="rewrite the rules entry of psysafe/judges/data/validation.json (maintainers)",
@@ -316,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     answers = judge_items(items)
     result = measure(items, answers)
+    if ns.show or ns.dev_only:
+        # Reading disagreements is development work: keep the held-out totals out of sight too.
+        result = only_part(result, DEV)
     if ns.json:
         print(json.dumps(result, indent=2))
     else:

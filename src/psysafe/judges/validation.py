@@ -8,7 +8,8 @@ with neither is reported as not validated.
 An entry has ``accuracy``, ``kappa``, ``n``, ``source`` and ``date``; the shipped rules entry also
 has ``in_sample`` (True: the rules were developed on those human labels) and ``held_out``: ``n``,
 ``accuracy``, ``ci95``, ``kappa`` and ``label`` of the rules judge against the authors' recorded
-gpt-4o judge on model runs never used in development (``psysafe.judges.heldout``).
+gpt-4o judge on model runs never used in development (``psysafe.judges.heldout``), and ``looks``:
+how many times developers saw held-out totals.
 """
 
 from __future__ import annotations
@@ -64,8 +65,10 @@ def describe_validation(v: dict[str, Any] | None, judge: str = "rules") -> str:
     held = v.get("held_out")
     if isinstance(held, dict) and held.get("accuracy") is not None:
         kappa = held.get("kappa")
+        ci = held.get("ci95")
+        ci_text = f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else ""
         line += (
-            f"; held out: accuracy {held['accuracy']:.3f}, kappa "
+            f"; held out: accuracy {held['accuracy']:.3f}{ci_text}, kappa "
             f"{'-' if kappa is None else f'{kappa:.3f}'} (n={held['n']}) "
             "vs the authors' gpt-4o judge labels, not human labels"
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from inspect_ai.log import EvalLog
 
-from psysafe.judges.validation import validation_for
+from psysafe.judges.validation import describe_validation, validation_for
 from psysafe.stats import cluster_bootstrap, format_rate
 from psysafe.suites.critical.scorer import RECORD_KEYS
 
@@ -99,6 +99,12 @@ def analyze(records: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
     return out
 
 
+def _judge_entry(name: str) -> dict[str, Any]:
+    """The judge's name, its validation record and the one-line statement of it."""
+    v = validation_for(name)
+    return {"name": name, "validation": v, "validation_line": describe_validation(v, name)}
+
+
 def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
     records = log_records(log)
     result = analyze(records, seed=seed)
@@ -110,7 +116,7 @@ def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
         dataset=md.get("dataset"),
         context=md.get("context"),
         empty_inappropriate=bool(md.get("empty_inappropriate")),
-        judge={"name": judge, "validation": validation_for(str(judge))},
+        judge=_judge_entry(str(judge)),
     )
     return result
 
@@ -137,11 +143,8 @@ def table(summary: Mapping[str, Any]) -> str:
         )
     j = m["judge"]
     v = j.get("validation")
-    if v:
-        lines.append(
-            f"  judge: {j['name']}: accuracy {v['accuracy']:.3f}, Cohen's kappa "
-            f"{v['kappa']:.3f} vs human labels (n={v['n']}; {v['source']})"
-        )
-    else:
-        lines.append(f"  judge: {j['name']}: not validated against human labels")
+    # Recomputed from the record, so summaries written before validation_line existed show it too.
+    lines.append(f"  judge: {describe_validation(v, str(j['name']))}")
+    if v and v.get("source"):
+        lines.append(f"  judge validation source: {v['source']}")
     return "\n".join(lines)
