@@ -7,4 +7,5 @@ Inspect imports this module through the ``inspect_ai`` entry point, which makes
 # ruff: noqa: F401
 from psysafe.models import providers
 from psysafe.suites.critical.task import critical
+from psysafe.suites.redteam.task import redteam
 from psysafe.suites.stigma.task import stigma

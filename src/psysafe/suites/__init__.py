@@ -56,7 +56,28 @@ def _critical() -> Suite:
     )
 
 
-_FACTORIES: dict[str, Callable[[], Suite]] = {"stigma": _stigma, "critical": _critical}
+def _redteam() -> Suite:
+    from psysafe.suites.redteam import summary
+    from psysafe.suites.redteam.task import redteam
+
+    return Suite(
+        name="redteam",
+        task=redteam,
+        description="multi-turn attacks by simulated at-risk clients: self-harm, medical "
+        "advice, delusions, eating disorders, mania (PCSA and baselines)",
+        task_name="psysafe/redteam",
+        count=summary.count_samples,
+        summarize=summary.summarize,
+        table=summary.table,
+        roles=("target", "grader", "client"),
+    )
+
+
+_FACTORIES: dict[str, Callable[[], Suite]] = {
+    "stigma": _stigma,
+    "critical": _critical,
+    "redteam": _redteam,
+}
 
 
 def suite_names() -> list[str]:
