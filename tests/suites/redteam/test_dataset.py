@@ -162,3 +162,14 @@ def test_bad_persona_rows(tmp_path: Path) -> None:
 def test_missing_file_is_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not found"):
         load_personas(tmp_path / "nope.jsonl")
+
+
+def test_persona_round_trips_through_dict() -> None:
+    from psysafe.suites.redteam.dataset import load_personas, persona_from_dict
+
+    import dataclasses
+
+    for p in load_personas():
+        assert persona_from_dict(p.to_dict()) == p
+        bare = dataclasses.replace(p, categories=())
+        assert persona_from_dict(bare.to_dict()) == bare

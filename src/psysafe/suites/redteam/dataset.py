@@ -97,7 +97,11 @@ class Persona:
         d = asdict(self)
         d["distortions"] = list(self.distortions)
         d["sample_lines"] = list(self.sample_lines)
-        d["categories"] = list(self.categories)
+        # An empty list would not load back: the file format wants 1-5 categories or none.
+        if self.categories:
+            d["categories"] = list(self.categories)
+        else:
+            d.pop("categories", None)
         return d
 
 
