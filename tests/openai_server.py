@@ -33,7 +33,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 __all__ = [
+    "FAULT_KINDS",
     "FaultPlan",
+    "SeededFaults",
     "OpenAIServer",
     "RecordedRequest",
     "Reply",
@@ -41,6 +43,7 @@ __all__ = [
     "assert_secret_absent",
     "cycle",
     "echo",
+    "fault_reply",
     "fixed",
     "last_user_message",
     "rules",
@@ -113,6 +116,17 @@ class Reply:
     def connection_reset(cls) -> Reply:
         """Drop the connection with a TCP reset and no response."""
         return cls(reset=True)
+
+    @classmethod
+    def slow(cls, delay: float, content: str = "too late") -> Reply:
+        """A normal reply sent after ``delay`` seconds: a timeout for a client whose request
+        timeout is shorter."""
+        return cls(content=content, delay=delay)
+
+    @classmethod
+    def empty(cls) -> Reply:
+        """200 with ``"choices": []``."""
+        return cls(empty_choices=True)
 
 
 Responder = Callable[[dict[str, Any]], str | Reply]
@@ -270,6 +284,70 @@ class FaultPlan:
             if fail:
                 self.faulted.append(index)
         return self.fault if fail else self._then(request)
+
+
+FAULT_KINDS = ("rate_limited", "server_error", "connection_reset", "timeout", "malformed", "empty")
+
+
+def fault_reply(kind: str, timeout_delay: float = 3.0) -> Reply:
+    """The ``Reply`` for a fault kind in :data:`FAULT_KINDS`."""
+    replies = {
+        "rate_limited": Reply.rate_limited(retry_after=1),
+        "server_error": Reply.server_error(),
+        "connection_reset": Reply.connection_reset(),
+        "timeout": Reply.slow(timeout_delay),
+        "malformed": Reply.malformed(),
+        "empty": Reply.empty(),
+    }
+    if kind not in replies:
+        raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(FAULT_KINDS)}")
+    return replies[kind]
+
+
+class SeededFaults:
+    """Responder that injects faults in a fixed pattern keyed by *what* is asked, not when.
+
+    The n-th request (0-based ``attempt``) carrying a given last user message gets a fault
+    with probability ``rate``; the kind is drawn from ``kinds``. Both depend only on
+    ``(seed, message, attempt)``, so the pattern is the same under any concurrency or
+    scheduling, and a client's retries of one prompt walk a reproducible sequence.
+    ``log`` records ``(message, attempt, kind or None)`` per request.
+    """
+
+    def __init__(
+        self,
+        then: Responder | str,
+        *,
+        rate: float = 0.3,
+        seed: int = 0,
+        kinds: Sequence[str] = FAULT_KINDS,
+        timeout_delay: float = 3.0,
+    ) -> None:
+        for k in kinds:
+            fault_reply(k)  # validate early
+        self._then: Responder = then if callable(then) else fixed(then)
+        self.rate = rate
+        self.seed = seed
+        self.kinds = tuple(kinds)
+        self.timeout_delay = timeout_delay
+        self._lock = threading.Lock()
+        self._attempts: Counter[str] = Counter()
+        self.log: list[tuple[str, int, str | None]] = []
+
+    def kind_for(self, message: str, attempt: int) -> str | None:
+        rng = random.Random(f"{self.seed}:{attempt}:{message}")
+        return rng.choice(self.kinds) if rng.random() < self.rate else None
+
+    def __call__(self, request: dict[str, Any]) -> str | Reply:
+        message = last_user_message(request)
+        with self._lock:
+            attempt = self._attempts[message]
+            self._attempts[message] += 1
+            kind = self.kind_for(message, attempt)
+            self.log.append((message, attempt, kind))
+        if kind is None:
+            return self._then(request)
+        return fault_reply(kind, self.timeout_delay)
 
 
 # ---------------------------------------------------------------------------------------------

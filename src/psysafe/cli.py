@@ -6,6 +6,7 @@ import argparse
 import inspect
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,31 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         raise InputError(message, where=f"{self.prog}", accepted=f"see '{self.prog} --help'")
+
+
+def _int_at_least(low: int) -> Any:
+    """An argparse ``type`` for integers >= ``low`` (0 connections would hang the run)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below the minimum {low}")
+        return value
+
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
 
 
 def _model_args(pairs: list[str]) -> dict[str, Any]:
@@ -35,6 +61,11 @@ def _check_model(model: str, role: str, args: dict[str, Any]) -> None:
     """Fail early, in one line, on a model string Inspect cannot resolve."""
     from inspect_ai.model import get_model
 
+    from psysafe.models.http.api import normalize_model_args
+
+    # -M config=bot.yaml for psysafe/http: renamed in place (Inspect's get_model has its own
+    # `config` parameter); the same dict goes on to inspect_eval.
+    normalize_model_args(model, args)
     try:
         get_model(model, **args)
     except InputError:
@@ -89,13 +120,34 @@ def _make_task(task_fn: Any, options: dict[str, Any]) -> Any:
     return task_fn(**{k: v for k, v in options.items() if k in params})
 
 
+RUN_FILE = "run.json"
+"""Written at the start of every run so that ``--resume LOGDIR`` needs nothing else."""
+
+# Model-argument keys that may hold credentials: never written to run.json.
+_SECRET_ARG_WORDS = ("key", "token", "secret", "password", "auth")
+
+
+def _public_args(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if not any(w in k.lower() for w in _SECRET_ARG_WORDS)}
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from inspect_ai import eval as inspect_eval
-    from inspect_ai.log import read_eval_log
 
-    from psysafe.judges.validation import validation_for
     from psysafe.suites import get_suite
 
+    if ns.resume:
+        if ns.suites:
+            raise InputError(
+                "--resume takes no suites (they are read from LOGDIR)",
+                where="psysafe run --resume",
+                accepted="psysafe run --resume LOGDIR",
+            )
+        return _resume(ns)
+    if not ns.suites:
+        raise InputError(
+            "no suite given", where="psysafe run", accepted="psysafe run SUITE... | --resume LOGDIR"
+        )
     suites = [get_suite(name) for name in ns.suites]
     extra_roles = dict(_parse_role(r) for r in ns.model_role)
     roles = resolve_roles(
@@ -111,9 +163,25 @@ def cmd_run(ns: argparse.Namespace) -> int:
             where="--judge llm",
             accepted="--grader MODEL (the embedded model is at chance as a judge)",
         )
+    if judge == "panel" and any("grader" in s.roles for s in suites):
+        from psysafe.judges.factory import make_judge
+
+        # Members are otherwise built inside the scorer, where a bad one errors every sample.
+        make_judge(
+            "panel",
+            grader=roles["grader"][0] if grader_given else None,
+            samples=ns.judge_samples,
+            seed=ns.seed,
+            panel=ns.panel.split(",") if ns.panel else None,
+        )
     needed = sorted({r for s in suites for r in s.roles}, key=ROLES.index)
-    if judge == "rules" or not grader_given:
+    redteam = any(s.name == "redteam" for s in suites)
+    # Red-team attacks use a given grader as their in-dialogue evaluator even when the final
+    # verdict comes from the rules judge.
+    if not grader_given or (judge == "rules" and not redteam):
         needed = [r for r in needed if r != "grader"]
+    if "client" in needed and not _client_attacks(ns.attack):
+        needed = [r for r in needed if r != "client"]
     target_args = _model_args(ns.model_arg)
     for role in needed:
         model, _ = roles[role]
@@ -125,13 +193,11 @@ def cmd_run(ns: argparse.Namespace) -> int:
     for role in ROLES:
         model, default = roles[role]
         if role == "grader" and any("grader" in s.roles for s in suites) and "grader" not in needed:
-            v = validation_for("rules")
-            fig = (
-                f"accuracy {v['accuracy']:.3f} vs human labels, n={v['n']}"
-                if v
-                else "not validated"
-            )
-            print(f"grader  none: offline rules judge ({fig})")
+            for s in suites:
+                if "grader" in s.roles:
+                    print(
+                        f"grader  none: offline rules judge for {s.name} ({_rules_figure(s.name)})"
+                    )
             continue
         note = " (default: embedded model)" if default else ""
         used = "" if role in needed else "  [not used by these suites]"
@@ -142,9 +208,31 @@ def cmd_run(ns: argparse.Namespace) -> int:
     log_dir = Path(
         ns.log_dir or Path("psysafe-logs") / datetime.now().strftime("%Y%m%d-%H%M%S")
     ).resolve()
-    log_dir.mkdir(parents=True, exist_ok=True)
+    if log_dir.exists() and not log_dir.is_dir():
+        raise InputError(f"{str(log_dir)!r} is a file", where="--log-dir", accepted="a directory")
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(
+            f"cannot create {str(log_dir)!r} ({e.strerror})", where="--log-dir"
+        ) from None
 
     model_roles = {r: roles[r][0] for r in needed if r != "target"}
+    run = {
+        "suites": [s.name for s in suites],
+        "roles": {r: roles[r][0] for r in needed},
+        "target": roles["target"][0],
+        "target_args": _public_args(target_args),
+        "options": options,
+        "seed": ns.seed,
+        "limit": ns.limit,
+        "max_connections": ns.max_connections,
+        "max_retries": ns.max_retries,
+        "timeout": ns.timeout,
+        "cache": ns.cache,
+        "max_tokens": ns.max_tokens,
+    }
+    (log_dir / RUN_FILE).write_text(json.dumps(run, indent=2, default=str) + "\n")
     logs = inspect_eval(
         tasks,
         model=roles["target"][0],
@@ -157,27 +245,140 @@ def cmd_run(ns: argparse.Namespace) -> int:
         fail_on_error=False,
         display=ns.display,
         max_retries=ns.max_retries,
-        timeout=ns.timeout,
+        # Per attempt, as --help says: a slower reply is abandoned and retried, never waited
+        # for (Inspect's own `timeout` bounds all retries together).
+        attempt_timeout=ns.timeout,
+        cache=True if ns.cache else None,
+        max_tokens=ns.max_tokens,
     )
+    return _write_summary(log_dir, run, [log.location for log in logs])
+
+
+def _resume(ns: argparse.Namespace) -> int:
+    """Finish an interrupted run: retry its unfinished logs, run suites that never started."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai import eval_retry
+
+    from psysafe.suites import get_suite
+
+    log_dir = Path(ns.resume).expanduser().resolve()
+    run_file = log_dir / RUN_FILE
+    if not run_file.is_file():
+        raise InputError(
+            f"no {RUN_FILE} in {ns.resume!r}",
+            where="--resume",
+            accepted="a --log-dir written by 'psysafe run'",
+        )
+    try:
+        run: dict[str, Any] = json.loads(run_file.read_text())
+        suites = [get_suite(name) for name in run["suites"]]
+    except (ValueError, KeyError, TypeError) as e:
+        raise InputError(
+            f"{run_file} is not a psysafe run file ({type(e).__name__})", where="--resume"
+        ) from None
+
+    latest = _latest_logs(log_dir)
+    to_retry: list[str] = []
+    missing = []
+    for suite in suites:
+        found = latest.get(_task_key(suite.task_name))
+        if found is None:
+            missing.append(suite)
+        elif found[1] != "success":
+            to_retry.append(found[0])
+    print(
+        f"resume: {len(suites) - len(to_retry) - len(missing)} finished, "
+        f"{len(to_retry)} to finish, {len(missing)} to start"
+    )
+    common: dict[str, Any] = {
+        "log_dir": str(log_dir),
+        "fail_on_error": False,
+        "display": ns.display,
+        "max_connections": ns.max_connections or run.get("max_connections"),
+        "max_retries": ns.max_retries if ns.max_retries is not None else run.get("max_retries"),
+        "attempt_timeout": ns.timeout or run.get("timeout"),
+    }
+    if to_retry:
+        eval_retry(to_retry, **common)
+    if missing:
+        roles = run["roles"]
+        tasks = [_make_task(s.task, run["options"]) for s in missing]
+        inspect_eval(
+            tasks,
+            model=run["target"],
+            model_args=run.get("target_args") or {},
+            model_roles={r: m for r, m in roles.items() if r != "target"} or None,
+            limit=run.get("limit"),
+            seed=run.get("seed"),
+            **common,
+            cache=True if run.get("cache") else None,
+            max_tokens=run.get("max_tokens"),
+        )
+    latest = _latest_logs(log_dir)
+    locations = []
+    for suite in suites:
+        if _task_key(suite.task_name) not in latest:
+            raise InputError(f"no log for suite {suite.name} after resuming", where=str(log_dir))
+        locations.append(latest[_task_key(suite.task_name)][0])
+    return _write_summary(log_dir, run, locations)
+
+
+def _latest_logs(log_dir: Path) -> dict[str, tuple[str, str]]:
+    """Per task name, the (location, status) of its best log in ``log_dir``: a finished log
+    before an unfinished one, then the newest (a retry supersedes the log it retried)."""
+    from inspect_ai.log import read_eval_log
+
+    best: dict[str, tuple[tuple[bool, float], str, str]] = {}
+    for path in sorted(log_dir.glob("*.eval")):
+        try:
+            head = read_eval_log(str(path), header_only=True)
+        except Exception:  # a log whose writer died before the first flush: nothing to keep
+            continue
+        key = (head.status == "success", path.stat().st_mtime)
+        task = _task_key(head.eval.task)
+        if task not in best or key > best[task][0]:
+            best[task] = (key, str(path), head.status)
+    return {task: (loc, status) for task, (_, loc, status) in best.items()}
+
+
+def _task_key(name: str) -> str:
+    """``psysafe/critical`` and ``critical`` (a task imported outside the installed package)."""
+    return name.rsplit("/", 1)[-1]
+
+
+_SUMMARY_SKIPS = {"events", "messages", "attachments", "store"}
+
+
+def _write_summary(log_dir: Path, run: dict[str, Any], locations: Sequence[str | None]) -> int:
+    """summary.json over every suite of the run, from the logs at ``locations``."""
+    from inspect_ai.log import read_eval_log
+
+    from psysafe.suites import get_suite
 
     summaries = []
-    for suite, log in zip(suites, logs, strict=True):
-        full = read_eval_log(log.location) if log.location else log
-        metrics = suite.summarize(full, ns.seed)
+    seed = run["seed"]
+    for name, location in zip(run["suites"], locations, strict=True):
+        suite = get_suite(name)
+        if location is None:
+            raise InputError(f"Inspect wrote no log for suite {name}", where=str(log_dir))
+        # Summaries need scores, metadata and errors, not transcripts: skipping events and
+        # messages keeps a 10,000-sample summary from holding every conversation in memory.
+        full = read_eval_log(location, exclude_fields=_SUMMARY_SKIPS)
+        metrics = suite.summarize(full, seed)
         entry = {
             "suite": suite.name,
             "task": suite.task_name,
             "status": full.status,
-            "model": roles["target"][0],
-            "roles": {r: roles[r][0] for r in needed},
-            "seed": ns.seed,
-            "limit": ns.limit,
+            "model": run["target"],
+            "roles": run["roles"],
+            "seed": seed,
+            "limit": run["limit"],
             "log": full.location,
             "metrics": metrics,
         }
         summaries.append(entry)
         print()
-        print(f"== {suite.name} on {roles['target'][0]} ({full.status})")
+        print(f"== {suite.name} on {run['target']} ({full.status})")
         print(suite.table(entry))
     summary_path = log_dir / "summary.json"
     summary_path.write_text(
@@ -188,6 +389,26 @@ def cmd_run(ns: argparse.Namespace) -> int:
     print(f"summary: {summary_path}")
     print(f"view:    inspect view --log-dir {log_dir}")
     return 0 if all(s["status"] == "success" for s in summaries) else 1
+
+
+def _client_attacks(spec: str | None) -> bool:
+    """Whether any requested red-team attack needs a client model."""
+    from psysafe.suites.redteam.attacks import CLIENT_ATTACKS, parse_attacks
+
+    return any(a in CLIENT_ATTACKS for a in parse_attacks(spec))
+
+
+def _rules_figure(suite: str) -> str:
+    """The offline rules judge's measured agreement for a suite, in a few words."""
+    if suite == "redteam":
+        from psysafe.suites.redteam.judge import validation
+
+        r = validation()
+        return f"accuracy {r['accuracy']:.3f} vs psysafe's held-out hand labels, n={r['n']}"
+    from psysafe.judges.validation import describe_validation, validation_for
+
+    v = validation_for("rules")
+    return describe_validation(v).removeprefix("rules: ") if v else "not validated"
 
 
 def _parse_role(spec: str) -> tuple[str, str]:
@@ -306,7 +527,9 @@ def _version() -> str:
 def _judge_options(p: argparse.ArgumentParser, required: bool = False) -> None:
     p.add_argument("--judge", choices=["rules", "llm", "panel"], required=required)
     p.add_argument("--grader", help="grader model for the llm judge")
-    p.add_argument("--judge-samples", type=int, default=1, help="llm judge: majority of N")
+    p.add_argument(
+        "--judge-samples", type=_int_at_least(1), default=1, help="llm judge: majority of N"
+    )
     p.add_argument("--panel", help="panel members, e.g. rules,llm:openai/gpt-4o")
     p.add_argument("--seed", type=int, default=0)
 
@@ -328,7 +551,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list suites and their sample counts").set_defaults(func=cmd_list)
 
     r = sub.add_parser("run", help="run suites through Inspect")
-    r.add_argument("suites", nargs="+", metavar="SUITE")
+    r.add_argument("suites", nargs="*", metavar="SUITE")
+    r.add_argument(
+        "--resume",
+        metavar="LOGDIR",
+        help="finish an interrupted run in LOGDIR (finished samples are not run again)",
+    )
     r.add_argument("--model", help=f"target model (default {EMBEDDED_MODEL})")
     r.add_argument("--grader", help="judge model (default: the suite's offline judge)")
     r.add_argument("--client", help="simulated-client model")
@@ -341,25 +569,45 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="argument for the target model provider, e.g. base_url=..., model_path=...",
     )
-    r.add_argument("--limit", type=int, help="run a seeded random subset of N samples per suite")
+    r.add_argument(
+        "--limit", type=_int_at_least(1), help="run a seeded random subset of N samples per suite"
+    )
     r.add_argument("--log-dir", help="where logs and summary.json go")
     r.add_argument("--system-prompt", default="none", metavar="none|therapist|FILE")
-    r.add_argument("--max-connections", type=int)
-    r.add_argument("--max-retries", type=int)
-    r.add_argument("--timeout", type=int, help="seconds per model request")
+    r.add_argument("--max-connections", type=_int_at_least(1))
+    r.add_argument("--max-retries", type=_int_at_least(0))
+    r.add_argument(
+        "--timeout",
+        type=_int_at_least(1),
+        help="seconds per model request (a slower one is retried)",
+    )
     r.add_argument("--seed", type=int, default=0)
+    r.add_argument(
+        "--max-tokens", type=_int_at_least(1), help="tokens per model reply (default: the suite's)"
+    )
+    r.add_argument(
+        "--cache",
+        action="store_true",
+        help="reuse identical model replies from Inspect's cache (a rerun makes no calls)",
+    )
     r.add_argument("--dataset", help="psysafe (default) or moore2025:PATH")
     r.add_argument(
         "--judge",
         choices=["rules", "llm", "panel"],
         help="judge kind (default: llm with --grader, else the offline rules judge)",
     )
-    r.add_argument("--judge-samples", type=int, default=1, help="llm judge: majority of N")
+    r.add_argument(
+        "--judge-samples", type=_int_at_least(1), default=1, help="llm judge: majority of N"
+    )
     r.add_argument("--panel", help="panel judges, e.g. rules,llm:openai/gpt-4o")
     r.add_argument("--context", default="alone", choices=["alone", "transcript"])
     r.add_argument("--transcripts", help="JSONL of counselling transcripts (critical)")
-    r.add_argument("--every-k", type=int, default=20, help="place stimuli every K messages")
-    r.add_argument("--char-limit", type=int, help="ask the target to keep replies under N chars")
+    r.add_argument(
+        "--every-k", type=_int_at_least(1), default=20, help="place stimuli every K messages"
+    )
+    r.add_argument(
+        "--char-limit", type=_int_at_least(1), help="ask the target to keep replies under N chars"
+    )
     r.add_argument(
         "--empty-inappropriate",
         action="store_true",
@@ -375,9 +623,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="none",
         help="redteam: comma-separated defenses (none,perplexity,self-check)",
     )
-    r.add_argument("--max-turns", type=int, help="redteam: client turn budget per conversation")
     r.add_argument(
-        "--perplexity-threshold", type=float, help="redteam perplexity defense: reject above this"
+        "--max-turns", type=_int_at_least(1), help="redteam: client turn budget per conversation"
+    )
+    r.add_argument(
+        "--perplexity-threshold",
+        type=_positive_float,
+        help="redteam perplexity defense: reject above this",
     )
     r.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
     r.set_defaults(func=cmd_run)
@@ -417,7 +669,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"psysafe: error: {e.one_line()}", file=sys.stderr)
         return InputError.exit_code
     except KeyboardInterrupt:
-        print("psysafe: interrupted; finished samples are in the log", file=sys.stderr)
+        print(
+            "psysafe: interrupted; finished samples are in the log"
+            " (finish with: psysafe run --resume LOGDIR)",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -165,9 +165,9 @@ def test_missing_file_is_input_error(tmp_path: Path) -> None:
 
 
 def test_persona_round_trips_through_dict() -> None:
-    from psysafe.suites.redteam.dataset import load_personas, persona_from_dict
-
     import dataclasses
+
+    from psysafe.suites.redteam.dataset import load_personas, persona_from_dict
 
     for p in load_personas():
         assert persona_from_dict(p.to_dict()) == p
