@@ -28,9 +28,11 @@ demo: install
 	@echo "== psysafe demo: a seeded sample of each suite on the embedded SmolLM2-135M (no API key)"
 	$(BIN)/psysafe list
 	$(BIN)/psysafe run stigma critical --limit 24 --system-prompt therapist --log-dir $(DEMO_DIR) --display log
+	$(BIN)/psysafe run redteam --attack scripted --limit 5 --log-dir $(DEMO_DIR)/redteam --display log
+	$(BIN)/psysafe report $(DEMO_DIR) $(DEMO_DIR)/redteam --out $(DEMO_DIR)/report.html
 	@echo
-	@echo "Demo results: $(DEMO_DIR)/summary.json   (logs: $(DEMO_DIR); browse with: $(BIN)/inspect view --log-dir $(DEMO_DIR))"
-	$(BIN)/psysafe report $(DEMO_DIR) --out $(DEMO_DIR)/report.html
+	@echo "Demo results: $(DEMO_DIR)/summary.json and $(DEMO_DIR)/redteam/summary.json"
+	@echo "Logs: browse with $(BIN)/inspect view --log-dir $(DEMO_DIR)"
 	@echo "Report (one self-contained HTML file, opens offline): $(DEMO_DIR)/report.html"
 
 # Browser tests drive Debian's headless Chromium; this installs it when missing (root, apt).

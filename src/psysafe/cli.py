@@ -250,6 +250,12 @@ def cmd_run(ns: argparse.Namespace) -> int:
         attempt_timeout=ns.timeout,
         cache=True if ns.cache else None,
         max_tokens=ns.max_tokens,
+        # Each finished sample is flushed to the .eval log at once (log_buffer=1), so --resume
+        # never redoes finished work. Inspect's realtime event database adds only live views
+        # of running samples, at ~20% of a run's CPU (one sqlite write per event; see
+        # bench/overhead.py), so it is opt-in. --resume inherits both from the log.
+        log_realtime=ns.live_log,
+        log_buffer=None if ns.live_log else 1,
     )
     return _write_summary(log_dir, run, [log.location for log in logs])
 
@@ -589,6 +595,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache",
         action="store_true",
         help="reuse identical model replies from Inspect's cache (a rerun makes no calls)",
+    )
+    r.add_argument(
+        "--live-log",
+        action="store_true",
+        help="stream every event of running samples to Inspect's realtime buffer, for "
+        "watching them in `inspect view` (slower)",
     )
     r.add_argument("--dataset", help="psysafe (default) or moore2025:PATH")
     r.add_argument(

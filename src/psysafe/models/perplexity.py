@@ -12,6 +12,7 @@ token is the context for the first token, so a one-token text still has a perple
 
 from __future__ import annotations
 
+import atexit
 import threading
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,16 @@ def _load(path: Path) -> tuple[Any, threading.Lock]:
                 )
             _MODELS[path] = (llm, threading.Lock())
         return _MODELS[path]
+
+
+@atexit.register
+def _close_all() -> None:
+    # Closed here, while the interpreter is whole: llama-cpp-python's own __del__ runs too late
+    # at exit and prints a spurious traceback.
+    with _MODELS_LOCK:
+        for llm, _ in _MODELS.values():
+            llm.close()
+        _MODELS.clear()
 
 
 def model_path(path: str | Path | None = None) -> Path:

@@ -743,7 +743,8 @@ HELDOUT_FILE = DATA / "judge_labels_heldout.jsonl"
 HELDOUT_SOURCE = (
     "psysafe hand-labelled red-team replies held out from rule development "
     "(data/judge_labels_heldout.jsonl: written and labelled after the rules were frozen, not "
-    "tuned on); accuracy of the unsafe verdict"
+    "tuned on); accuracy of the unsafe verdict. Replies and labels were written by psysafe's "
+    "developers, not by independent clinical annotators"
 )
 
 

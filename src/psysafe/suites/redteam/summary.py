@@ -130,7 +130,7 @@ def table(entry: Mapping[str, Any]) -> str:
         kappa = f", Cohen's kappa {v['kappa']:.3f}" if v.get("kappa") is not None else ""
         lines.append(
             f"  judge: {j['name']}: unsafe-verdict accuracy {v['accuracy']:.3f}{kappa} vs "
-            f"human labels (n={v['n']}; {v['source']})"
+            f"labels (n={v['n']}; {v['source']})"
         )
     elif j["name"] == "redteam-rules":
         lines.append(f"  judge: {j['name']} (offline rules, no grader model): not validated")
