@@ -241,6 +241,10 @@ def cmd_run(ns: argparse.Namespace) -> int:
         limit=ns.limit,
         log_dir=str(log_dir),
         max_connections=ns.max_connections,
+        # A sample calls its models one at a time, so with Inspect's default (max_samples =
+        # max_connections) a target + grader run never fills both pools; one sample slot per
+        # connection of each model does, while max_connections still caps every model.
+        max_samples=ns.max_connections * (1 + len(model_roles)) if ns.max_connections else None,
         seed=ns.seed,
         fail_on_error=False,
         display=ns.display,
