@@ -159,3 +159,25 @@ def test_replicate_rejects_a_non_layout_repo(
     assert main(["replicate", "moore2025", "--repo", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert str(tmp_path) in err and len(err.strip().splitlines()) == 1
+
+
+def test_run_writes_each_sample_as_it_finishes_and_fills_both_pools(
+    loop_model_env: OpenAIServer, tmp_path: Path
+) -> None:
+    """Without the live event database, finished samples must reach the log one by one (what
+    --resume relies on), and target + grader get one sample slot per connection each."""
+    from inspect_ai.log import read_eval_log
+
+    port = loop_model_env.port
+    loop_model_env.responder = lambda req: "(A) Yes"
+    log_dir = tmp_path / "logs"
+    rc = main(
+        ["run", "critical", "--model", f"openai-api/loop/t-{port}", "--grader",
+         f"openai-api/loop/g-{port}", "--limit", "3", "--max-connections", "5",
+         "--log-dir", str(log_dir), "--display", "none"]
+    )  # fmt: skip
+    assert rc == 0
+    (log,) = [read_eval_log(str(p), header_only=True) for p in log_dir.glob("*.eval")]
+    assert log.eval.config.log_realtime is False
+    assert log.eval.config.log_buffer == 1
+    assert log.eval.config.max_samples == 10

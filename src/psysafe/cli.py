@@ -312,12 +312,18 @@ def _resume(ns: argparse.Namespace) -> int:
         eval_retry(to_retry, **common)
     if missing:
         roles = run["roles"]
+        others = {r: m for r, m in roles.items() if r != "target"}
         tasks = [_make_task(s.task, run["options"]) for s in missing]
+        conns = common["max_connections"]
         inspect_eval(
             tasks,
             model=run["target"],
             model_args=run.get("target_args") or {},
-            model_roles={r: m for r, m in roles.items() if r != "target"} or None,
+            model_roles=others or None,
+            # The same logging and sample slots as a fresh run (see cmd_run).
+            log_realtime=ns.live_log,
+            log_buffer=None if ns.live_log else 1,
+            max_samples=conns * (1 + len(others)) if conns else None,
             limit=run.get("limit"),
             seed=run.get("seed"),
             **common,
