@@ -161,11 +161,11 @@ def test_replicate_rejects_a_non_layout_repo(
     assert str(tmp_path) in err and len(err.strip().splitlines()) == 1
 
 
-def test_run_writes_each_sample_as_it_finishes_and_fills_both_pools(
+def test_run_keeps_the_sample_buffer_and_fills_both_pools(
     loop_model_env: OpenAIServer, tmp_path: Path
 ) -> None:
-    """Without the live event database, finished samples must reach the log one by one (what
-    --resume relies on), and target + grader get one sample slot per connection each."""
+    """Inspect's realtime sample buffer stays on (what --resume relies on after a SIGKILL),
+    and target + grader get one sample slot per connection each."""
     from inspect_ai.log import read_eval_log
 
     port = loop_model_env.port
@@ -178,6 +178,5 @@ def test_run_writes_each_sample_as_it_finishes_and_fills_both_pools(
     )  # fmt: skip
     assert rc == 0
     (log,) = [read_eval_log(str(p), header_only=True) for p in log_dir.glob("*.eval")]
-    assert log.eval.config.log_realtime is False
-    assert log.eval.config.log_buffer == 1
+    assert log.eval.config.log_realtime is not False
     assert log.eval.config.max_samples == 10
