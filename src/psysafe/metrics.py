@@ -7,15 +7,17 @@ from typing import Any
 from inspect_ai.scorer import Metric, SampleScore
 
 
-def score_records(scores: list[SampleScore]) -> list[dict[str, Any]]:
-    """The scorer's per-sample records (condition, status, outcome, ...)."""
-    return [dict(s.score.metadata or {}) for s in scores]
+def score_records(scores: list[SampleScore], key: str | None = None) -> list[dict[str, Any]]:
+    """The scorer's per-sample records (condition, status, outcome, ...): the score metadata,
+    or the dict under ``key`` in it."""
+    metas = [s.score.metadata or {} for s in scores]
+    return [dict((m.get(key) or {}) if key else m) for m in metas]
 
 
-def count_status(status: str) -> Metric:
+def count_status(status: str, key: str | None = None) -> Metric:
     """A metric counting samples whose record has ``status``."""
 
     def compute(scores: list[SampleScore]) -> int:
-        return sum(1 for r in score_records(scores) if r.get("status") == status)
+        return sum(1 for r in score_records(scores, key) if r.get("status") == status)
 
     return compute
