@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any
 
-from bench import cache, cost, embedded, overhead, scale
+from bench import cache, cost, demo, embedded, overhead, scale, stigma_overhead
 from bench.common import fmt, report
 
 
@@ -19,11 +19,13 @@ def main() -> None:
     t0 = time.perf_counter()
     goals: list[dict[str, Any]] = []
     for name, module in (
+        ("stigma_overhead", stigma_overhead),
         ("overhead", overhead),
         ("embedded", embedded),
         ("scale", scale),
         ("cache", cache),
         ("cost", cost),
+        ("demo", demo),
     ):
         start = time.perf_counter()
         try:

@@ -661,11 +661,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=cmd_replicate)
 
     # Commands that live beside the code they drive.
+    from psysafe import doctor
     from psysafe.models.http import cli as bot_cli
     from psysafe.report import cli as report_cli
 
     report_cli.register(sub)
     bot_cli.register(sub)
+    doctor.register(sub)
     return p
 
 

