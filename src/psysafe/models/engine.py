@@ -41,8 +41,10 @@ FEATURE_FLAGS = {
 NATIVE_ONLY = ("AVX512", "AVX512_VBMI", "AVX512_VNNI", "AVX512_BF16", "AMX_INT8", "AMX_BF16")
 # psysafe's x86-64 baseline: the build turns these on.
 BASELINE_X86 = ("AVX", "AVX2", "F16C", "FMA")
-CPU_FLAGS_SHOWN = ("avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_bf16")
-CPU_FLAGS_SHOWN += ("amx_tile", "amx_int8", "amx_bf16")
+CPU_FLAGS_SHOWN = (
+    *("avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_bf16"),
+    *("amx_tile", "amx_int8", "amx_bf16"),
+)
 
 REBUILD = "rebuild the engine: rm -rf .venv && make install (or scripts/build-engine.sh)"
 PROBE_TIMEOUT_S = 180.0
