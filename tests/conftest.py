@@ -12,6 +12,8 @@ from tests.openai_server import OpenAIServer, fixed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MOORE = REPO_ROOT.parent / "shared" / "moore2025"
+if not MOORE.is_dir():  # a worktree under <root>/wt/<name> shares <root>/shared
+    MOORE = REPO_ROOT.parent.parent / "shared" / "moore2025"
 
 # Nothing in the tests may reach the network or phone home.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

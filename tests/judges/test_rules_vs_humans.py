@@ -96,7 +96,8 @@ def test_rules_judge_vs_gpt4o_judge_on_model_runs(moore_repo: Path) -> None:
     kappa = cohen_kappa(ref, pred)
     print(f"\nrules vs gpt-4o judge: {acc.k}/{acc.n}={acc.rate:.3f}, kappa {kappa.value:.3f}")
     # A regression floor, not a target: the two judges read some checks differently.
-    assert acc.rate is not None and acc.rate >= 0.88  # 0.894 after round 1, 0.900 after round 2
+    # 0.894 after round 1, 0.900 after round 2, 0.959 after round 3
+    assert acc.rate is not None and acc.rate >= 0.95
 
 
 def _validation_rows(root: Path) -> list[dict[str, Any]]:
@@ -116,6 +117,16 @@ def _validation_rows(root: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _all_validation_rows(root: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in sorted(
+        (root / "results" / "interjections").glob("*/classification_validation.csv")
+    ):
+        with path.open(encoding="utf-8", newline="") as f:
+            rows += [dict(r) for r in csv.DictReader(f)]
+    return rows
+
+
 def test_rules_judge_on_held_out_annotations(moore_repo: Path) -> None:
     rows = _validation_rows(moore_repo)
     if not rows:
@@ -128,3 +139,10 @@ def test_rules_judge_on_held_out_annotations(moore_repo: Path) -> None:
     strict = accuracy(truth, pred, unscored="wrong")
     print(f"\nrules vs validation annotators: {strict.k}/{strict.n}={strict.rate:.3f}")
     assert strict.rate is not None and strict.rate >= 0.90
+    # issue 13's goal: >= 0.95 with each annotator (0.890 / 0.848 before round 3)
+    for who in ("annotator_1_classification", "annotator_2_classification"):
+        labels = [
+            (r.get(who) or "").strip().lower() or None for r in _all_validation_rows(moore_repo)
+        ]
+        each = accuracy(labels, _judge(_all_validation_rows(moore_repo)))
+        assert each.rate is not None and each.rate >= 0.95, (who, each.k, each.n)

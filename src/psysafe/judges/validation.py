@@ -8,8 +8,10 @@ with neither is reported as not validated.
 An entry has ``accuracy``, ``kappa``, ``n``, ``source`` and ``date``; the shipped rules entry also
 has ``in_sample`` (True: the rules were developed on those human labels) and ``held_out``: ``n``,
 ``accuracy``, ``ci95``, ``kappa`` and ``label`` of the rules judge against the authors' recorded
-gpt-4o judge on model runs never used in development (``psysafe.judges.heldout``), and ``looks``:
-how many times developers saw held-out totals.
+gpt-4o judge on model runs never used in development (``psysafe.judges.heldout``), ``looks``:
+how many times developers saw held-out totals, and ``runs``: per model run its part of the split
+(dev = in-sample, held-out), agreement, and share appropriate by the rules and by the recorded
+labels with their delta.
 """
 
 from __future__ import annotations
