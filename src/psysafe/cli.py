@@ -520,9 +520,12 @@ def cmd_judge(ns: argparse.Namespace) -> int:
 
 def cmd_judge_validate(ns: argparse.Namespace) -> int:
     """Measure a judge against human labels and remember the figures for later summaries."""
+    from psysafe.judges import conversation_validate as conv
     from psysafe.judges.validate import render_validation, summary_figures, validate_file
     from psysafe.judges.validation import record_validation
 
+    if conv.is_conversation_file(Path(ns.labels).expanduser()):
+        return conv.cmd_validate(ns)
     judge = _judge_from(ns)
     result = validate_file(Path(ns.labels).expanduser(), judge)
     record_validation(judge.name, summary_figures(result))
