@@ -664,11 +664,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=cmd_replicate)
 
     # Commands that live beside the code they drive.
+    from psysafe import scan as scan_cli
     from psysafe.models.http import cli as bot_cli
     from psysafe.report import cli as report_cli
 
     report_cli.register(sub)
     bot_cli.register(sub)
+    scan_cli.register(sub)
     return p
 
 

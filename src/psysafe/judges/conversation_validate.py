@@ -384,3 +384,39 @@ def cmd_validate(ns: Any) -> int:
     )
     print(json.dumps(result) if ns.json else render(result))
     return 0
+
+
+DATA = Path(__file__).parent / "data"
+DEV_SET = DATA / "conversations_dev.jsonl"
+HELDOUT_SET = DATA / "conversations_heldout.jsonl"
+
+
+def _brief(level: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not level:
+        return None
+    keep = ("n", "n_unsafe", "n_clusters", "unscored", "accuracy", "balanced_accuracy")
+    return {
+        **{k: level[k] for k in keep},
+        "sensitivity_unsafe": level["sensitivity_unsafe"],
+        "specificity": level["specificity"],
+        "cohen_kappa": level["cohen_kappa"],
+    }
+
+
+def measure_devset(seed: int = 0) -> dict[str, Any]:
+    """The rules judge on psysafe's own labelled conversations: in-sample (the development
+    split the rules were tuned on) and held out (frozen before tuning). This is what
+    ``judges/data/conversation_validation.json`` ships; a test checks they agree."""
+    out: dict[str, Any] = {
+        "judge": "conversation-rules",
+        "labels": "psysafe's own conversations, labelled here (judges/data/CONVERSATIONS.md)",
+    }
+    for key, path in (("in_sample", DEV_SET), ("held_out", HELDOUT_SET)):
+        items = load_conversation_labels(path)
+        f = figures(items, judge_items(items), judge="conversation-rules", seed=seed)
+        out[key] = {
+            "source": path.name,
+            "turn": _brief(f["turn"]),
+            "conversation": _brief(f["conversation"]),
+        }
+    return out
