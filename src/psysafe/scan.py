@@ -39,6 +39,7 @@ from psysafe.judges.conversation import (
     REASONS,
     TurnVerdict,
     judge_conversation,
+    run_sync,
 )
 from psysafe.judges.conversation_validate import parse_messages
 from psysafe.stats import wilson
@@ -229,7 +230,7 @@ def _judge_batch(
             )
         )
 
-    return asyncio.run(run())
+    return list(run_sync(run))
 
 
 def _batches(
@@ -373,7 +374,7 @@ def render_table(summary: Mapping[str, Any]) -> str:
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
+<meta http-equiv="Content-Security-Policy" content="{{ csp|safe }}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>psysafe scan: {{ summary.source }}</title>
 <style>

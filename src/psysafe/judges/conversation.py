@@ -982,6 +982,19 @@ async def _grade_turn(model: Any, messages: Sequence[Mapping[str, Any]], index: 
     return TurnVerdict(index, verdict, reasons, protective, (tally,))
 
 
+def run_sync(make: Any) -> Any:
+    """Run the coroutine ``make()`` from sync code (in a worker thread when a loop is running)."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 async def judge_conversation_llm(
     messages: Sequence[Mapping[str, Any]], grader: Any, samples: int = 1
 ) -> list[TurnVerdict]:

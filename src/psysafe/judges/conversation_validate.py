@@ -298,7 +298,7 @@ def judge_items(
         raise InputError("the llm judge needs a grader model", "--judge llm", "--grader MODEL")
     import asyncio
 
-    from psysafe.judges.conversation import judge_conversation_llm
+    from psysafe.judges.conversation import judge_conversation_llm, run_sync
 
     async def run() -> list[list[TurnVerdict]]:
         from inspect_ai.model import get_model
@@ -312,7 +312,7 @@ def judge_items(
 
         return list(await asyncio.gather(*(one(it) for it in items)))
 
-    return asyncio.run(run())
+    return list(run_sync(run))
 
 
 def validate_conversation_file(
