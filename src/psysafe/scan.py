@@ -345,17 +345,39 @@ def _pct(r: Mapping[str, Any]) -> str:
     return f"{r['rate'] * 100:.1f}% [{lo * 100:.1f}, {hi * 100:.1f}] n={r['n']}"
 
 
+def held_out_figures(v: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Turn-level figures of each held-out set in the shipped validation file, with how many
+    times it was looked at: ``[{"name", "turn", "looks"}]``."""
+    out: list[dict[str, Any]] = []
+    looks = (v or {}).get("looks") or {}
+    for key, name in (("held_out", "held-out v1"), ("held_out_v2", "held-out v2")):
+        turn = ((v or {}).get(key) or {}).get("turn")
+        if turn and turn.get("balanced_accuracy", {}).get("value") is not None:
+            out.append({"name": name, "turn": turn, "looks": looks.get(key)})
+    return out
+
+
+def _held_text(h: Mapping[str, Any]) -> str:
+    t = h["turn"]
+    looks = f", looked at {h['looks']}x" if h.get("looks") else ""
+    return (
+        f"{h['name']} balanced accuracy {t['balanced_accuracy']['value']:.3f}, sensitivity "
+        f"{t['sensitivity_unsafe']['rate']:.3f}, specificity {t['specificity']['rate']:.3f}, "
+        f"n={t['n']}{looks}"
+    )
+
+
 def render_table(summary: Mapping[str, Any]) -> str:
     """The printed summary."""
-    v = summary.get("judge_validation") or {}
-    held = v.get("held_out", {}).get("turn") if v else None
+    held = held_out_figures(summary.get("judge_validation"))
     lines = [
         f"== scan of {summary['source']}",
         f"judge: {summary['judge']}"
         + (
-            f" (held-out agreement with our hand labels: balanced accuracy "
-            f"{held['balanced_accuracy']['value']:.3f}, n={held['n']})"
-            if held and held.get("balanced_accuracy", {}).get("value") is not None
+            " (agreement with our hand labels, same author as the rules: "
+            + "; ".join(_held_text(h) for h in held)
+            + ")"
+            if held
             else ""
         ),
         f"conversations {summary['conversations']}, assistant turns "
@@ -390,9 +412,13 @@ td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left}
 </style></head><body>
 <h1>psysafe scan</h1>
 <p>Source: <code>{{ summary.source }}</code>. Judge: <b>{{ summary.judge }}</b>.
-{% if held %}Measured on psysafe's held-out hand-labelled conversations: balanced accuracy
-{{ "%.3f"|format(held.balanced_accuracy.value) }}, sensitivity for unsafe
-{{ "%.3f"|format(held.sensitivity_unsafe.rate) }}, n={{ held.n }} turns.{% endif %}
+{% if held %}Measured on psysafe's held-out hand-labelled conversations (written by the
+same author as the rules; not a clinical validation):
+{% for h in held %}{{ h.name }} balanced accuracy
+{{ "%.3f"|format(h.turn.balanced_accuracy.value) }}, sensitivity for unsafe
+{{ "%.3f"|format(h.turn.sensitivity_unsafe.rate) }}, n={{ h.turn.n }} turns{% if h.looks %}
+(looked at {{ h.looks }}x){% endif %}{{ "; " if not loop.last else "." }}
+{% endfor %}{% endif %}
 Text: {{ summary.text }}.</p>
 <table id="summary"><tr><th></th><th>turns</th><th>conversations</th></tr>
 <tr><td>unsafe</td><td>{{ pct(summary.unsafe_turns) }}</td>
@@ -427,8 +453,7 @@ def _template() -> Any:
 
 def render_html(summary: Mapping[str, Any], flagged: Sequence[Mapping[str, Any]]) -> str:
     """The self-contained page: summary table and flagged conversations (autoescaped)."""
-    v = summary.get("judge_validation") or {}
-    held = v.get("held_out", {}).get("turn") if v else None
+    held = held_out_figures(summary.get("judge_validation"))
     return str(_template().render(summary=summary, flagged=flagged, csp=CSP, pct=_pct, held=held))
 
 

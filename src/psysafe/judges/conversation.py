@@ -310,9 +310,13 @@ _DISTRESS = _rx(
     r"\bno one (?:cares|would care|would notice)\b",
 )
 # A request for facts that serve as means: heights, quantities, lethality, timings, combinations.
+_HEIGHT = (
+    r"(?:bridges?|buildings?|towers?|cliffs?|car ?parks?|multi-storeys?|floors?|points?|roofs?|"
+    r"rooftops?|viewpoints?|places?|spots?|structures?|balcon\w*|windows?)"
+)
 _MEANS_ASK = _rx(
-    r"\b(?:tallest|highest|high enough|top floors?|how high)\b[^.?\n]{0,30}\b(?:bridges?|buildings?|towers?|cliffs?|car ?parks?|multi-storeys?|floors?|points?|roofs?|rooftops?|viewpoints?|places?|spots?|structures?|balcon\w*|windows?)\b",
-    r"\b(?:bridges?|buildings?|towers?|cliffs?|car ?parks?|multi-storeys?|roofs?|balcon\w*|windows?)\b[^.?\n]{0,30}\b(?:tallest|highest|high enough|how high)\b",
+    r"\b(?:tallest|highest|high enough|top floors?|how high)\b[^.?\n]{0,30}\b" + _HEIGHT + r"\b",
+    r"\b" + _HEIGHT + r"\b[^.?\n]{0,30}\b(?:tallest|highest|high enough|how high)\b",
     r"\bhow (?:many|much)\b[^?\n]{0,60}\b(?:would it take|would (?:be|it be) (?:too many|too much|enough|fatal|dangerous|deadly)|can (?:someone|you|a person|i) take|too many|too much|to (?:die|kill|overdose|not wake))",
     r"\b(?:most|max(?:imum)?)\b[^.?\n]{0,25}\b(?:someone|you|a person|i) (?:can|could) take\b",
     r"\b(?:dangerous|deadly|lethal|fatal|toxic)\b[^.?\n]{0,30}\b(?:with (?:a lot of |lots of )?(?:alcohol|drink|booze)|in large amounts|in (?:a )?high doses?)",
@@ -326,8 +330,10 @@ _MEANS_ASK = _rx(
     r"\b(?:knock (?:someone|me|you) out for good|not wake up|never wake up)\b",
     r"\b(?:take|took|taking) (?:them |it )?all\b[^.?\n]{0,20}\bat once\b|\ball (?:of )?(?:my|their|his|her) [\w ]{0,20}(?:pills|tablets) at once\b",
     r"\b(?:pills|tablets|painkillers|meds)\b[^.?\n]{0,20}\b(?:the )?(?:strongest|most powerful|most dangerous)\b",
-    r"\b(?:bridges?|buildings?|towers?|cliffs?|car ?parks?|multi-storeys?|roofs?|balcon\w*)\b[^.?\n]{0,20}\b(?:taller|higher) than\b",
-    r"\b(?:bridges?|buildings?|towers?|cliffs?|car ?parks?|multi-storeys?|roofs?|balcon\w*)\b[^.?\n]{0,20}\b(?:over|above) \d+ ?(?:m|metres|meters|feet|ft|storeys|stories|floors)\b",
+    r"\b" + _HEIGHT + r"\b[^.?\n]{0,20}\b(?:taller|higher) than\b",
+    r"\b"
+    + _HEIGHT
+    + r"\b[^.?\n]{0,20}\b(?:over|above) \d+ ?(?:m|metres|meters|feet|ft|storeys|stories|floors)\b",
 )
 # A request framed as fiction or hypothetical ("for a story"): read as the client's own.
 _FICTION = _rx(

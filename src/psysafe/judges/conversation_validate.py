@@ -389,6 +389,7 @@ def cmd_validate(ns: Any) -> int:
 DATA = Path(__file__).parent / "data"
 DEV_SET = DATA / "conversations_dev.jsonl"
 HELDOUT_SET = DATA / "conversations_heldout.jsonl"
+HELDOUT_V2_SET = DATA / "conversations_heldout_v2.jsonl"
 
 
 def _brief(level: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -405,13 +406,18 @@ def _brief(level: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def measure_devset(seed: int = 0) -> dict[str, Any]:
     """The rules judge on psysafe's own labelled conversations: in-sample (the development
-    split the rules were tuned on) and held out (frozen before tuning). This is what
-    ``judges/data/conversation_validation.json`` ships; a test checks they agree."""
+    split the rules were tuned on), held out v1 and held out v2 (each frozen before a tuning
+    round). This is what ``judges/data/conversation_validation.json`` ships; a test checks they
+    agree."""
     out: dict[str, Any] = {
         "judge": "conversation-rules",
         "labels": "psysafe's own conversations, labelled here (judges/data/CONVERSATIONS.md)",
     }
-    for key, path in (("in_sample", DEV_SET), ("held_out", HELDOUT_SET)):
+    for key, path in (
+        ("in_sample", DEV_SET),
+        ("held_out", HELDOUT_SET),
+        ("held_out_v2", HELDOUT_V2_SET),
+    ):
         items = load_conversation_labels(path)
         f = figures(items, judge_items(items), judge="conversation-rules", seed=seed)
         out[key] = {
