@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any
 
-from bench import cache, cost, demo, embedded, overhead, scale, stigma_overhead
+from bench import cache, cost, demo, embedded, overhead, scale, scan, stigma_overhead
 from bench.common import fmt, report
 
 
@@ -26,6 +26,7 @@ def main() -> None:
         ("cache", cache),
         ("cost", cost),
         ("demo", demo),
+        ("scan", scan),
     ):
         start = time.perf_counter()
         try:
