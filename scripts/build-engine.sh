@@ -16,6 +16,11 @@ pytag=$("$py" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1
 key=$(printf '%s\n%s\n%s\n%s\n' "$version" "$flags" "$pytag" "$(uname -m)" | sha256sum | cut -c1-16)
 dir="$wheelhouse/llama-cpp-python-$version-$key"
 
+mkdir -p "$wheelhouse"
+# One build per key at a time: a second `make` (another clone sharing WHEELHOUSE) waits here
+# and then reuses the wheel instead of compiling it again alongside.
+exec 9>"$wheelhouse/.lock-$key"
+flock 9
 if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     echo "engine: building llama-cpp-python $version from source with portable flags"
     echo "engine: CMAKE_ARGS=$flags"

@@ -118,6 +118,14 @@ class Guard:
             self._http = httpx.AsyncClient()
         return self._http
 
+    def warm(self) -> None:
+        """Compile the screens' patterns now, not on the first client's turn."""
+        msgs = [{"role": "user", "content": "I feel low. Which bridges are tallest?"}]
+        self.screen_input(msgs)
+        if self.policy.judge.kind == "offline":
+            judge_offline(msgs, "The Golden Gate Bridge is 67 m high.", ["suicidal_ideation"])
+            judge_offline(msgs, "That sounds hard.", [])
+
     # -- the two screens --------------------------------------------------------------------
 
     def screen_input(self, messages: Sequence[Mapping[str, Any]]) -> Screen:

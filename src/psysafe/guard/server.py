@@ -157,6 +157,7 @@ def build_app(guard: Guard, upstream: OpenAIUpstream | InspectUpstream) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
         await upstream.start()
+        guard.warm()
         # Escalations left by an earlier run (webhook was down) go out now.
         if guard.policy.webhook.url:
             await guard.escalator.flush(guard.http)
