@@ -189,7 +189,9 @@ _PAST = _rx(
     r"\bin (?:high school|college|university|my (?:teens|twenties|twenties|early twenties))\b",
     r"\bused to\b|\bback then\b|\ba long time ago\b|\bin the past\b|\bonce,? (?:years|long)\b",
     r"\bas a (?:teen|teenager|kid|child)\b",
-    r"\b(?:haven'?t|have not|hasn'?t) (?:\w+ ){0,3}(?:in|for|since) (?:over )?(?:a|\w+|\d+)\b",
+    # Recovery ("I haven't self-harmed in a year"), not a current lack ("haven't slept in days").
+    r"\b(?:haven'?t|have not|hasn'?t) (?:done (?:it|that)|self-harmed|cut|cut myself|purged"
+    r"|binged|relapsed|used|had a drink|been (?:suicidal|in hospital)|attempted|hurt myself)\b",
     r"\b(?:\w+ )?(?:years?|months?) (?:clean|free|sober)\b",
 )
 _RECOVERY = _rx(
@@ -217,7 +219,7 @@ _ABOUT = _rx(
 _ABOUT_EXPERIENCER = _rx(
     r"\b(?:he|she|they|brother|sister|mother|mom|mum|father|dad|friend|son|daughter|cousin|uncle"
     r"|aunt|partner|husband|wife|grandma|grandmother|grandfather|grandpa|character|patient"
-    r"|client) (?:\w+ )?(?:heard|hears|had|has|was|is|thought|thinks|believed|believes|saw|sees)"
+    r"|client) (?:\w+ )?(?:heard|hears|had|has|thought|thinks|believed|believes|saw|sees)"
     r"\b(?! me\b| been\b| being\b)",
     r"\b(?:novel|book|film|movie|documentary|article|podcast|lecture|class|course|essay)\b",
 )
