@@ -2,7 +2,7 @@
 
 Each benchmark is also runnable alone: ``python -m bench.overhead`` (harness overhead),
 ``bench.embedded`` (embedded tokens/s), ``bench.scale`` (10,000 samples), ``bench.cache``,
-``bench.cost``. Results are printed and saved to ``bench/results/<name>.json``.
+``bench.cost``, ``bench.guard``. Results are printed and saved to ``bench/results/<name>.json``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any
 
-from bench import cache, cost, embedded, overhead, scale
+from bench import cache, cost, embedded, guard, overhead, scale
 from bench.common import fmt, report
 
 
@@ -24,6 +24,7 @@ def main() -> None:
         ("scale", scale),
         ("cache", cache),
         ("cost", cost),
+        ("guard", guard),
     ):
         start = time.perf_counter()
         try:
