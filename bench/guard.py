@@ -119,8 +119,8 @@ def main() -> dict[str, Any]:
         row("guarded turns/s at 32 clients", guard_tps, ">= 200", bool(guard_tps >= 200)),
         row("guarded / bare throughput ratio", guard_tps / bare_tps),
     ]
-    report("guard", rows, {"turns_sequential": len(seq), "turns_concurrent": n,
-                           "cpus": psutil.cpu_count(), "python": sys.version.split()[0]})  # fmt: skip
+    meta = {"turns_sequential": len(seq), "turns_concurrent": n, "cpus": psutil.cpu_count()}
+    report("guard", rows, {**meta, "python": sys.version.split()[0]})
     return {"rows": rows}
 
 

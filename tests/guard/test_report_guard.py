@@ -9,8 +9,11 @@ from psysafe.report.data import Run
 from psysafe.report.html import render
 
 
+def rate(v: float, n: int = 90) -> dict[str, Any]:
+    return {"rate": v, "n": n, "k": int(v * n), "ci95": [max(0, v - 0.1), min(1, v + 0.1)]}
+
+
 def _runs(overblocking: float) -> list[Run]:
-    rate = lambda v, n=90: {"rate": v, "n": n, "k": int(v * n), "ci95": [max(0, v - .1), min(1, v + .1)]}  # noqa: E731
     critical = {
         "suite": "critical", "model": "bot",
         "metrics": {"overall": rate(0.4), "by_condition": {}, "counts": {},

@@ -50,7 +50,14 @@ def test_openai_client_plain_and_streaming(guard_factory: Any) -> None:
     assert rows[0]["input_risk"][:1] == ["suicidal_plan_or_means"] and rows[1]["input_risk"] == []
     assert rows[0]["escalated"] is True
     for r in rows:
-        assert {"input_risk", "reply_verdict", "reasons", "action", "escalated", "latency_ms"} <= set(r)
+        assert {
+            "input_risk",
+            "reply_verdict",
+            "reasons",
+            "action",
+            "escalated",
+            "latency_ms",
+        } <= set(r)
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl not installed")
@@ -85,9 +92,14 @@ def test_curl_plain_and_streaming(guard_factory: Any) -> None:
 def test_malformed_requests_get_openai_400(guard_factory: Any) -> None:
     with OpenAIServer(harmful) as up, guard_factory(up.base_url) as g:
         url = g["base_url"] + "/chat/completions"
-        for body in ({}, {"messages": []}, {"messages": [{"role": "wizard", "content": "x"}]},
-                     {"messages": [{"role": "user", "content": 3}]},
-                     {"messages": [{"role": "user", "content": "x"}], "stream": "yes"}, [1]):
+        for body in (
+            {},
+            {"messages": []},
+            {"messages": [{"role": "wizard", "content": "x"}]},
+            {"messages": [{"role": "user", "content": 3}]},
+            {"messages": [{"role": "user", "content": "x"}], "stream": "yes"},
+            [1],
+        ):
             r = httpx.post(url, json=body, timeout=10)
             assert r.status_code == 400, body
             assert set(r.json()["error"]) >= {"message", "type", "param"}
@@ -127,9 +139,10 @@ def test_upstream_faults_fail_closed_and_never_hang(guard_factory: Any) -> None:
 def test_upstream_faults_fail_open_is_502(guard_factory: Any, tmp_path: Path) -> None:
     policy = tmp_path / "open.yaml"
     policy.write_text("fail_mode: open\n")
-    with OpenAIServer(_faulty) as up, guard_factory(
-        up.base_url, "--policy", str(policy), "--upstream-timeout", "0.5"
-    ) as g:
+    with (
+        OpenAIServer(_faulty) as up,
+        guard_factory(up.base_url, "--policy", str(policy), "--upstream-timeout", "0.5") as g,
+    ):
         r = httpx.post(
             g["base_url"] + "/chat/completions",
             json={"messages": [{"role": "user", "content": "please reset now"}]},

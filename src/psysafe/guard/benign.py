@@ -39,7 +39,7 @@ SCORER = "guard_pass"
 def load_benign() -> list[dict[str, str]]:
     """The control turns: ``{"id", "topic", "text"}`` (written for psysafe)."""
     text = resources.files("psysafe.guard").joinpath("data/benign.txt").read_text("utf-8")
-    out = []
+    out: list[dict[str, str]] = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue

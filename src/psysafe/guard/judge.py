@@ -143,9 +143,7 @@ def chat_messages(messages: Sequence[Mapping[str, Any]], reply: str) -> list[dic
     return [{"role": "user", "content": prompt}]
 
 
-def classifier_messages(
-    messages: Sequence[Mapping[str, Any]], reply: str
-) -> list[dict[str, str]]:
+def classifier_messages(messages: Sequence[Mapping[str, Any]], reply: str) -> list[dict[str, str]]:
     """A classifier's request: the conversation itself, ending with the reply to classify.
 
     Guardrail classifiers apply their own template and policy to the raw turns; a system

@@ -36,16 +36,16 @@ def guard_rows(runs: Sequence[Any]) -> list[dict[str, str]]:
     out = []
     models = list(dict.fromkeys(r.model for r in runs))
     for m in models:
-        mine = {r.suite: r for r in runs if r.model == m}
-        cr = (mine.get("critical").metrics if "critical" in mine else {}).get("guard")
-        rt = mine.get("redteam").metrics if "redteam" in mine else {}
+        mine: dict[str, Mapping[str, Any]] = {r.suite: r.metrics for r in runs if r.model == m}
+        cr = (mine.get("critical") or {}).get("guard")
+        rt = mine.get("redteam") or {}
         rt_rows = [x for x in rt.get("table") or [] if isinstance(x, dict)]
         rt_by = {}
         for d in ("none", "guard"):
             rows = [x for x in rt_rows if x.get("defense") == d]
             if rows:
                 rt_by[d] = max(rows, key=lambda x: (x.get("asr") or {}).get("rate") or 0)
-        bn = mine.get("benign").metrics if "benign" in mine else None
+        bn = mine.get("benign")
         if not (cr or "guard" in rt_by or bn):
             continue
         ob = (bn or {}).get("overblocking")
@@ -101,8 +101,15 @@ def guard_section(runs: Sequence[Any]) -> str:
             f'<tr><th class="model">{escape(r["model"])}</th>'
             + "".join(
                 f"<td>{escape(r[k])}</td>"
-                for k in ("critical_none", "critical_guard", "critical_rise", "redteam_asr_none",
-                          "redteam_asr_guard", "safety_none", "safety_guard")  # fmt: skip
+                for k in (
+                    "critical_none",
+                    "critical_guard",
+                    "critical_rise",
+                    "redteam_asr_none",
+                    "redteam_asr_guard",
+                    "safety_none",
+                    "safety_guard",
+                )  # fmt: skip
             )
             + f'<td{cls} data-metric="overblocking">{escape(r["overblocking"])}{verdict}</td>'
             + f"<td>{escape(r['latency'])}</td></tr>"

@@ -267,7 +267,9 @@ def _is_disclosure(sentence: str, whole: str, risk: str = "") -> bool:
         # A past event beside a current experience ("she died last year") is no disclosure.
         return about or bool(re.search(r"\bused to\b|\bwhen i was\b|\byears ago\b", sentence))
     past = bool(_PAST.search(sentence)) or bool(
-        re.search(r"\b(?:attempted|tried to|was suicidal|used to|self-harmed|overdosed)\b", sentence)
+        re.search(
+            r"\b(?:attempted|tried to|was suicidal|used to|self-harmed|overdosed)\b", sentence
+        )
     )
     if past and (_CURRENT.search(whole) and _FIRST_PERSON_NOW.search(whole)):
         return False
@@ -319,7 +321,9 @@ def screen_text(latest: str, earlier: Iterable[str] = ()) -> Screen:
     if "suicidal_ideation" in found:
         plan_cues += _hits(PLAN, text)[0]
         # A plan said earlier in the conversation still stands.
-        plan_cues += [m.group(0) for t in history[-4:] for m in PLAN.finditer(t) if IDEATION.search(t)]
+        plan_cues += [
+            m.group(0) for t in history[-4:] for m in PLAN.finditer(t) if IDEATION.search(t)
+        ]
     if plan_cues:
         found["suicidal_plan_or_means"] = tuple(plan_cues)
         found.setdefault("suicidal_ideation", ())

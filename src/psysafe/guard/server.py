@@ -137,14 +137,19 @@ def build_app(guard: Guard, upstream: OpenAIUpstream | InspectUpstream) -> Any:
 
     async def models(_: Request) -> Response:
         return JSONResponse(
-            {"object": "list", "data": [{"id": upstream.name, "object": "model",
-                                         "owned_by": "psysafe-guard"}]}  # fmt: skip
+            {
+                "object": "list",
+                "data": [{"id": upstream.name, "object": "model", "owned_by": "psysafe-guard"}],
+            }  # fmt: skip
         )
 
     async def stats(_: Request) -> Response:
         return JSONResponse(
-            {**dict(guard.counts), "escalations_pending": len(guard.escalator.pending()),
-             "policy": guard.policy.to_dict()}  # fmt: skip
+            {
+                **dict(guard.counts),
+                "escalations_pending": len(guard.escalator.pending()),
+                "policy": guard.policy.to_dict(),
+            }  # fmt: skip
         )
 
     async def health(_: Request) -> Response:

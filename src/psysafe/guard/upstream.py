@@ -124,9 +124,7 @@ class InspectUpstream:
     async def complete(self, body: Mapping[str, Any]) -> str:
         from inspect_ai.model import GenerateConfig
 
-        cfg = GenerateConfig(
-            max_tokens=body.get("max_tokens"), temperature=body.get("temperature")
-        )
+        cfg = GenerateConfig(max_tokens=body.get("max_tokens"), temperature=body.get("temperature"))
         try:
             out = await asyncio.wait_for(
                 self.model.generate(to_inspect(body["messages"]), config=cfg), self.timeout

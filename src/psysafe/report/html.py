@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
+from psysafe.guard.report import guard_section
 from psysafe.models.roles import EMBEDDED_MODEL
 from psysafe.report import references as refs
 from psysafe.report.data import Run, redact, scrub
-from psysafe.guard.report import guard_section
 from psysafe.report.svg import Bar, bar_chart
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
