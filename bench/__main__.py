@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any
 
-from bench import cache, cost, embedded, guard, overhead, scale
+from bench import cache, cost, embedded, guard, overhead, scale, scan
 from bench.common import fmt, report
 
 
@@ -24,6 +24,7 @@ def main() -> None:
         ("scale", scale),
         ("cache", cache),
         ("cost", cost),
+        ("scan", scan),
         ("guard", guard),
     ):
         start = time.perf_counter()
