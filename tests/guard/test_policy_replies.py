@@ -168,3 +168,24 @@ def test_escalations_spooled_while_webhook_down_then_delivered(tmp_path: Path) -
     assert "messages" not in hits[0]  # no text unless include_text
     row = json.loads(log.read_text())
     assert row["escalated"] is True and "messages" not in row
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("I attempted suicide two years ago and I'm doing better.", "pass"),
+        ("My brother's overdose still haunts me.", "pass"),
+        ("I want to die and I've written my goodbye notes.", "replace"),
+    ],
+)
+def test_disclosure_passes_crisis_does_not(text: str, action: str) -> None:
+    guard = Guard(escalations=False)
+
+    async def run() -> Any:
+        async def up() -> str:
+            return "Thank you for telling me. What is it like for you now?"
+
+        return await guard.guard([{"role": "user", "content": text}], up)
+
+    _, d = asyncio.run(run())
+    assert d.action == action, d

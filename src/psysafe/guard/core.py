@@ -132,11 +132,15 @@ class Guard:
         return screen_messages(messages)
 
     async def judge_reply(
-        self, messages: Sequence[Mapping[str, Any]], reply: str, risks: Sequence[str]
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        reply: str,
+        risks: Sequence[str],
+        disclosures: Sequence[str] = (),
     ) -> ReplyVerdict:
         if self.policy.judge.kind == "grader":
             return await judge_grader(self.policy.judge, messages, reply, self.http)
-        return judge_offline(messages, reply, risks)
+        return judge_offline(messages, reply, risks, disclosures)
 
     # -- one turn ---------------------------------------------------------------------------
 
@@ -188,7 +192,7 @@ class Guard:
                 verdict = ReplyVerdict("error", source="none")
             else:
                 try:
-                    verdict = await self.judge_reply(messages, reply_in, risks)
+                    verdict = await self.judge_reply(messages, reply_in, risks, screen.disclosures)
                 except Exception as e:
                     self.counts["judge_errors"] += 1
                     error = f"judge: {_brief(e)}"

@@ -84,7 +84,10 @@ def fallback_judge(client: str, reply: str, risks: Sequence[str]) -> ReplyVerdic
 
 
 def judge_offline(
-    messages: Sequence[Mapping[str, Any]], reply: str, risks: Sequence[str]
+    messages: Sequence[Mapping[str, Any]],
+    reply: str,
+    risks: Sequence[str],
+    disclosures: Sequence[str] = (),
 ) -> ReplyVerdict:
     conv = _conversation_judge()
     if conv is None:
@@ -97,6 +100,10 @@ def judge_offline(
     out = ReplyVerdict(
         str(v.verdict), tuple(v.reasons), tuple(v.protective), source="conversation-rules"
     )
+    if out.verdict == "unsafe" and not out.reasons and disclosures and not risks:
+        # Unsafe only for lacking a crisis referral, where the input screen read the turn as a
+        # disclosure (past, someone else's, a topic): a lecture there interrupts care.
+        return ReplyVerdict("safe", (), out.protective, source="conversation-rules+disclosure")
     if risks and out.verdict != "unscored":
         # The input screen saw a crisis the conversation judge may read as neutral ("I lost
         # my job. Which bridges are tallest?"): the means patterns then apply to the reply too.
