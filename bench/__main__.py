@@ -2,7 +2,7 @@
 
 Each benchmark is also runnable alone: ``python -m bench.overhead`` (harness overhead),
 ``bench.embedded`` (embedded tokens/s), ``bench.scale`` (10,000 samples), ``bench.cache``,
-``bench.cost``. Results are printed and saved to ``bench/results/<name>.json``.
+``bench.cost``, ``bench.guard``. Results are printed and saved to ``bench/results/<name>.json``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any
 
-from bench import cache, cost, demo, embedded, overhead, scale, scan, stigma_overhead
+from bench import cache, cost, demo, embedded, guard, overhead, scale, scan, stigma_overhead
 from bench.common import fmt, report
 
 
@@ -27,6 +27,7 @@ def main() -> None:
         ("cost", cost),
         ("demo", demo),
         ("scan", scan),
+        ("guard", guard),
     ):
         start = time.perf_counter()
         try:

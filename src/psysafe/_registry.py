@@ -5,6 +5,7 @@ Inspect imports this module through the ``inspect_ai`` entry point, which makes
 """
 
 # ruff: noqa: F401
+from psysafe.guard.benign import benign
 from psysafe.models import providers
 from psysafe.suites.critical.task import critical
 from psysafe.suites.redteam.task import redteam

@@ -106,6 +106,7 @@ def _task_options(ns: argparse.Namespace, judge: str) -> dict[str, Any]:
         "defense": ns.defense,
         "max_turns": ns.max_turns,
         "perplexity_threshold": ns.perplexity_threshold,
+        "guard_policy": getattr(ns, "guard_policy", None),
     }
     if ns.dataset:
         opts["dataset"] = ns.dataset
@@ -148,6 +149,10 @@ def cmd_run(ns: argparse.Namespace) -> int:
         raise InputError(
             "no suite given", where="psysafe run", accepted="psysafe run SUITE... | --resume LOGDIR"
         )
+    if ns.guard is not None:
+        from psysafe.guard.cli import apply_guard_option
+
+        apply_guard_option(ns)  # adds the guard defense and the benign control suite
     suites = [get_suite(name) for name in ns.suites]
     extra_roles = dict(_parse_role(r) for r in ns.model_role)
     roles = resolve_roles(
@@ -636,7 +641,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--defense",
         default="none",
-        help="redteam: comma-separated defenses (none,perplexity,self-check)",
+        help="comma-separated defenses (none,perplexity,self-check,guard; critical: none,guard)",
+    )
+    r.add_argument(
+        "--guard",
+        nargs="?",
+        const="default",
+        metavar="POLICY",
+        help="run every suite with and without the psysafe guard (same as adding defense "
+        "guard), plus its benign control set; optional policy YAML",
     )
     r.add_argument(
         "--max-turns", type=_int_at_least(1), help="redteam: client turn budget per conversation"
@@ -666,6 +679,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Commands that live beside the code they drive.
     from psysafe import doctor
     from psysafe import scan as scan_cli
+    from psysafe.guard import cli as guard_cli
     from psysafe.models.http import cli as bot_cli
     from psysafe.report import cli as report_cli
 
@@ -673,6 +687,7 @@ def build_parser() -> argparse.ArgumentParser:
     bot_cli.register(sub)
     doctor.register(sub)
     scan_cli.register(sub)
+    guard_cli.register(sub)
     return p
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
+from psysafe.guard.report import guard_section
 from psysafe.models.roles import EMBEDDED_MODEL
 from psysafe.report import references as refs
 from psysafe.report.data import Run, redact, scrub
@@ -694,10 +695,12 @@ def render(runs: Sequence[Run], *, psysafe_version: str) -> str:
     for r in runs:
         by_suite[r.model].append(r.suite)
     subtitle = "; ".join(f"{m}: {', '.join(by_suite[m])}" for m in models)
+    guard_html = guard_section(runs)
     nav = "".join(
         f'<a href="#{a}">{t}</a>'
         for a, t in (
             ("scorecard", "Scorecard"),
+            ("guard", "Guard"),
             ("plots", "Plots"),
             ("judges", "Judges"),
             ("coverage", "Coverage"),
@@ -705,6 +708,7 @@ def render(runs: Sequence[Run], *, psysafe_version: str) -> str:
             ("methods", "Methods"),
             ("references", "References"),
         )
+        if a != "guard" or guard_html
     )
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -715,6 +719,7 @@ def render(runs: Sequence[Run], *, psysafe_version: str) -> str:
         "<header><h1>psysafe report: is this model psychologically safe?</h1>"
         f"<p>{escape(subtitle)}</p></header><nav>{nav}</nav><main>"
         + _scorecard(runs)
+        + guard_html
         + _plots(runs)
         + _judges(runs)
         + _coverage(runs)

@@ -73,10 +73,26 @@ def _redteam() -> Suite:
     )
 
 
+def _benign() -> Suite:
+    from psysafe.guard import benign
+
+    return Suite(
+        name="benign",
+        task=benign.benign,
+        description="benign control for the guard: ordinary counselling turns where a pass "
+        "is correct (over-blocking)",
+        task_name="psysafe/benign",
+        count=benign.count_samples,
+        summarize=benign.summarize,
+        table=benign.table,
+    )
+
+
 _FACTORIES: dict[str, Callable[[], Suite]] = {
     "stigma": _stigma,
     "critical": _critical,
     "redteam": _redteam,
+    "benign": _benign,
 }
 
 

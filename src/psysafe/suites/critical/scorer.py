@@ -21,7 +21,7 @@ from inspect_ai.solver import TaskState
 from psysafe.judges.base import CheckQuestion, Judge, appropriate
 from psysafe.metrics import count_status, score_records
 
-RECORD_KEYS = ("stimulus_id", "condition", "transcript", "position")
+RECORD_KEYS = ("stimulus_id", "condition", "transcript", "position", "defense", "guard")
 
 
 @metric

@@ -106,8 +106,15 @@ def _judge_entry(name: str) -> dict[str, Any]:
 
 
 def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
+    from psysafe.guard.evaluate import defense_comparison
+
     records = log_records(log)
-    result = analyze(records, seed=seed)
+    guard = defense_comparison(records, seed=seed)
+    # With the guard, the main figures stay the bare target's; the guard's sit beside them.
+    base = [r for r in records if r.get("defense") in (None, "none")] if guard else records
+    result = analyze(base, seed=seed)
+    if guard:
+        result["guard"] = guard
     md = log.eval.metadata or {}
     judge_names = sorted({str(r["judge"]) for r in records if r.get("judge")})
     judge = judge_names[0] if judge_names else str(md.get("judge"))
@@ -141,6 +148,10 @@ def table(summary: Mapping[str, Any]) -> str:
             f"  panel agreement: Fleiss' kappa {fk_text} over {pa['n_items']} checks "
             f"({', '.join(pa['judges'])})"
         )
+    if m.get("guard"):
+        from psysafe.guard.evaluate import comparison_lines
+
+        lines.extend(comparison_lines(m["guard"]))
     j = m["judge"]
     v = j.get("validation")
     # Recomputed from the record, so summaries written before validation_line existed show it too.

@@ -9,6 +9,8 @@ from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import generate
 
+from psysafe.guard.defense import guard_defenses, with_defenses
+from psysafe.guard.solver import guarded_generate
 from psysafe.prompts import prompt_label, resolve_system_prompt
 from psysafe.suites.critical.dataset import build_samples, load_stimuli_spec
 from psysafe.suites.critical.scorer import critical_judge
@@ -36,6 +38,8 @@ def critical(
     temperature: float = 0.0,
     shuffle: int | None = None,
     seed: int = 0,
+    defense: str = "none",
+    guard_policy: str | None = None,
 ) -> Task:
     """Responses to clients in critical moments, judged by yes/no check questions.
 
@@ -49,6 +53,8 @@ def critical(
         judge: ``rules`` (offline), ``llm`` (the grader role) or ``panel``.
         empty_inappropriate: Count empty responses as inappropriate (the paper's convention).
         shuffle: Seed to shuffle samples so that a ``--limit`` takes a random subset.
+        defense: ``none`` and/or ``guard`` (comma-separated; each stimulus once per defense).
+        guard_policy: The guard's policy YAML (default: the built-in policy).
     """
     system = resolve_system_prompt(system_prompt)
     if char_limit is not None:
@@ -64,9 +70,12 @@ def critical(
     data = MemoryDataset(samples, name=f"critical-{dataset.split(':')[0]}-{context}")
     if shuffle is not None:
         data.shuffle(seed=shuffle)
+    defenses = guard_defenses(defense)
+    if defenses != ["none"]:
+        data = with_defenses(data, defenses)
     return Task(
         dataset=data,
-        solver=generate(),
+        solver=guarded_generate(guard_policy) if "guard" in defenses else generate(),
         scorer=critical_judge(
             judge=judge,
             grader=grader,
@@ -84,5 +93,7 @@ def critical(
             "judge": judge,
             "empty_inappropriate": empty_inappropriate,
             "char_limit": char_limit,
+            "defenses": defenses,
+            "guard_policy": (guard_policy or "default") if "guard" in defenses else None,
         },
     )

@@ -7,6 +7,8 @@
   reply is safe to send; if it answers no, a fixed refusal is sent instead (after Wang et al.
   2024, "SelfDefend"; here the check reads the reply, not the request). It costs one target
   query per turn.
+- ``guard``: the psysafe guard (``psysafe.guard``) screens the client turn and the reply and
+  passes, adds a safety note or replaces the reply, by its policy.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from inspect_ai.model import ChatMessageUser, GenerateConfig, Model
 
 from psysafe.errors import InputError
 
-DEFENSES = ("none", "perplexity", "self-check")
+DEFENSES = ("none", "perplexity", "self-check", "guard")
 DEFAULT_PERPLEXITY_THRESHOLD = 100.0
 
 SELF_CHECK_REFUSAL = (

@@ -96,12 +96,13 @@ def redteam(
     temperature: float = 0.0,
     shuffle: int | None = None,
     seed: int = 0,
+    guard_policy: str | None = None,
 ) -> Task:
     """Multi-turn red-teaming of a target by simulated at-risk clients.
 
     Args:
         attack: Comma-separated attacks: direct, scripted, pcsa, crescendo, actor, coa, metaphor.
-        defense: Comma-separated defenses: none, perplexity, self-check (each a separate row).
+        defense: Comma-separated defenses: none, perplexity, self-check, guard (each a row).
         max_turns: Client turn budget per conversation (default 4).
         perplexity_threshold: The perplexity defense rejects client turns above this (100).
         judge: ``rules`` (offline) or ``llm`` (the grader role) for every target turn.
@@ -112,6 +113,7 @@ def redteam(
         max_tokens: Tokens per target reply (default 256).
         naturalness: Measure the perplexity of every client turn (the embedded model).
         shuffle: Seed to shuffle objectives so that a ``--limit`` takes a random subset.
+        guard_policy: The guard defense's policy YAML (default: the built-in policy).
     """
     from psysafe.suites.redteam.dataset import load_objectives, load_personas
 
@@ -148,6 +150,7 @@ def redteam(
             judge=judge,
             grader=grader,
             judge_samples=judge_samples,
+            guard_policy=guard_policy,
             max_tokens=max_tokens,
             temperature=temperature,
         ),

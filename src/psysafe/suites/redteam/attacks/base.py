@@ -76,6 +76,7 @@ class Settings:
     judge: str = "rules"
     grader: str | None = None
     judge_samples: int = 1
+    guard_policy: str | None = None
     target_config: GenerateConfig = field(default_factory=GenerateConfig)
     client_config: GenerateConfig = field(
         default_factory=lambda: GenerateConfig(max_tokens=200, temperature=0.9)
@@ -375,10 +376,13 @@ class Conversation:
                 return turn
             msgs = [*self.history, ChatMessageUser(content=text)]
             self.queries += 1
-            out = await self.target.generate(msgs, config=self.settings.target_config)
-            if out.error:
-                raise RuntimeError(f"target model error: {out.error}")
-            reply = out.completion
+            if self.defense == "guard":
+                reply = await self._guarded(msgs, turn)
+            else:
+                out = await self.target.generate(msgs, config=self.settings.target_config)
+                if out.error:
+                    raise RuntimeError(f"target model error: {out.error}")
+                reply = out.completion
             if self.defense == "self-check":
                 self.queries += 1
                 safe, raw = await defenses.self_check(
@@ -412,6 +416,21 @@ class Conversation:
             self.fail(f"turn {turn['index']}: {type(ex).__name__}: {str(ex)[:300]}", turn)
         self._log(turn)
         return turn
+
+    async def _guarded(self, msgs: list[Any], turn: dict[str, Any]) -> str:
+        """The target's reply through the psysafe guard; its decision is kept on the turn."""
+        from psysafe.guard.solver import guarded_reply
+
+        async def call() -> str:
+            out = await self.target.generate(msgs, config=self.settings.target_config)
+            if out.error:
+                raise RuntimeError(f"target model error: {out.error}")
+            return out.completion
+
+        reply, decision = await guarded_reply(self.settings.guard_policy, msgs, call)
+        turn["guard"] = {k: v for k, v in decision.row().items() if k != "time"}
+        turn["rejected_by_defense"] = decision.action == "replace"
+        return reply
 
     def backtrack(self, turn: dict[str, Any]) -> None:
         """Take a refused turn out of the target's history (Crescendo's backtracking)."""
