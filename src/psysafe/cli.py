@@ -663,9 +663,11 @@ def build_parser() -> argparse.ArgumentParser:
     # Commands that live beside the code they drive.
     from psysafe.models.http import cli as bot_cli
     from psysafe.report import cli as report_cli
+    from psysafe.review import cli as review_cli
 
     report_cli.register(sub)
     bot_cli.register(sub)
+    review_cli.register(sub)
     return p
 
 
