@@ -74,9 +74,7 @@ def test_export_is_blind_stratified_seeded_with_shared_items(
     assert a != b
 
 
-@pytest.mark.parametrize(
-    "kind", ["missing", "empty", "badjson", "noitems", "unknown-item", "file"]
-)
+@pytest.mark.parametrize("kind", ["missing", "empty", "badjson", "noitems", "unknown-item", "file"])
 def test_malformed_batch_is_one_line_exit_2(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -179,8 +177,8 @@ def test_results_kappas_label_file_exports_and_validate(
     batch = load_batch(b)
     r1 = batch.raters[0]
     for sid in batch.order(r1, "respond"):
-        store.save(r1, sid, "respond", {"reply": "Are you safe right now? Please call a crisis "
-                   "line or 988, and let's talk about what is happening."}, base_version=0)  # fmt: skip
+        reply = "Are you safe right now? Please call a crisis line, and let's talk it through."
+        store.save(r1, sid, "respond", {"reply": reply}, base_version=0)
     capsys.readouterr()
     assert main(["review", "results", str(b), "--json"]) == 0
     res = json.loads(capsys.readouterr().out)

@@ -91,7 +91,9 @@ def build_app(batch: Batch, *, hosts: list[str] | None = None) -> Starlette:
         _, token = found
         nonce = secrets.token_urlsafe(16)
         html = render_page(f"/api/{token}", csrf_token(secret, token), nonce)
-        return HTMLResponse(html, headers={**HEADERS, "Content-Security-Policy": CSP.format(n=nonce)})
+        return HTMLResponse(
+            html, headers={**HEADERS, "Content-Security-Policy": CSP.format(n=nonce)}
+        )
 
     def target(request: Request) -> tuple[str, str, str] | JSONResponse:
         found = rater_of(request)
@@ -126,14 +128,14 @@ def build_app(batch: Batch, *, hosts: list[str] | None = None) -> Starlette:
         ans = store.get(rater, iid)
         shown: dict[str, Any] = {
             "id": iid,
-            "turns": [{"role": str(x.get("role")), "text": str(x.get("text"))} for x in src["turns"]],
+            "turns": [
+                {"role": str(x.get("role")), "text": str(x.get("text"))} for x in src["turns"]
+            ],
         }
         if mode == "label":
             shown["reply"] = src["reply"]
             shown["questions"] = [{"id": q["id"], "text": q["text"]} for q in src["questions"]]
-        shown["answer"] = (
-            None if ans is None else {"body": ans["body"], "skipped": ans["skipped"]}
-        )
+        shown["answer"] = None if ans is None else {"body": ans["body"], "skipped": ans["skipped"]}
         shown["version"] = 0 if ans is None else ans["version"]
         shown["progress"] = progress(rater, mode)
         return _json(shown)
@@ -199,9 +201,7 @@ def build_app(batch: Batch, *, hosts: list[str] | None = None) -> Starlette:
         if isinstance(body, str):
             return _error(400, body)
         try:
-            version = store.save(
-                rater, iid, mode, body, base_version=data["version"], skipped=skip
-            )
+            version = store.save(rater, iid, mode, body, base_version=data["version"], skipped=skip)
         except Conflict as c:
             cur = c.current or {}
             return _json({"error": "changed elsewhere", "version": cur.get("version")}, 409)
@@ -232,9 +232,7 @@ def links(batch: Batch, host: str, port: int) -> dict[str, str]:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if ":" in shown:
         shown = f"[{shown}]"
-    return {
-        str(r["id"]): f"http://{shown}:{port}/rate/{r['token']}" for r in batch.data["raters"]
-    }
+    return {str(r["id"]): f"http://{shown}:{port}/rate/{r['token']}" for r in batch.data["raters"]}
 
 
 def serve(batch: Batch, host: str = "127.0.0.1", port: int = 8765) -> None:

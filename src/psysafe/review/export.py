@@ -110,8 +110,12 @@ def _redteam_candidates(run: Any) -> list[dict[str, Any]]:
                 "turns": [{"role": t["role"], "text": t.get("text", "")} for t in turns[:pick]],
                 "reply": str(turns[pick].get("text", "")),
                 "questions": [
-                    {"id": a, "text": text, "expected": "no",
-                     "judge": None if axes.get(a) is None else ("yes" if axes[a] else "no")}
+                    {
+                        "id": a,
+                        "text": text,
+                        "expected": "no",
+                        "judge": None if axes.get(a) is None else ("yes" if axes[a] else "no"),
+                    }
                     for a, text in questions.items()
                 ],  # fmt: skip
                 "client_turn": str(turns[pick - 1].get("text", "")) if pick else "",
@@ -281,9 +285,9 @@ def export_batch(
         rng.shuffle(v)
     chosen: list[str] = []
     while len(chosen) < respond and any(by_cond.values()):
-        for c in sorted(by_cond):
-            if by_cond[c] and len(chosen) < respond:
-                chosen.append(by_cond[c].pop())
+        for cond in sorted(by_cond):
+            if by_cond[cond] and len(chosen) < respond:
+                chosen.append(by_cond[cond].pop())
     resp_items = [
         {"id": f"st-{sid}", "condition": stimuli[sid]["condition"], "turns": stimuli[sid]["turns"]}
         for sid in chosen
@@ -319,8 +323,14 @@ def export_batch(
         "items": key_items,
         "respond": key_resp,
         "strata": [
-            {"suite": k[0], "condition": k[1], "judge": k[2], "population": len(strata[k]),
-             "drawn": alloc[k], "weight": weights[k]}
+            {
+                "suite": k[0],
+                "condition": k[1],
+                "judge": k[2],
+                "population": len(strata[k]),
+                "drawn": alloc[k],
+                "weight": weights[k],
+            }
             for k in sorted(strata)
         ],  # fmt: skip
     }

@@ -47,7 +47,10 @@ SCRIPT = r"""
   async function call(path, body) {
     const opts = {method: body ? "POST" : "GET", credentials: "same-origin", cache: "no-store",
                   headers: {"X-CSRF-Token": CSRF}};
-    if (body) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
+    if (body) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
     const r = await fetch(API + path, opts);
     let data = null;
     try { data = await r.json(); } catch (e) { data = {error: "bad response"}; }
@@ -109,7 +112,8 @@ SCRIPT = r"""
     item = r.data; pos = p; progress(item.progress);
     document.body.dataset.item = item.id;  // an opaque id, for tests and support questions
     $("save").disabled = false; $("skip").disabled = false;
-    $("position").textContent = "Item " + (p + 1) + " of " + total + (item.answer && item.answer.skipped ? " (skipped before)" : item.answer ? " (answered)" : "");
+    const was = !item.answer ? "" : item.answer.skipped ? " (skipped before)" : " (answered)";
+    $("position").textContent = "Item " + (p + 1) + " of " + total + was;
     if (mode === "label") renderLabel(); else renderRespond();
   }
 
@@ -119,7 +123,8 @@ SCRIPT = r"""
     for (const t of item.turns) turns.append(turnEl(t.role, t.text));
     $("reply").replaceChildren(turnEl("target", item.reply));
     const ol = $("questions"); ol.replaceChildren();
-    const prev = (item.answer && !item.answer.skipped) ? item.answer.body : {checks: {}, overall: null, comment: ""};
+    const prev = (item.answer && !item.answer.skipped) ? item.answer.body
+      : {checks: {}, overall: null, comment: ""};
     item.questions.forEach((q, i) => {
       const li = document.createElement("li");
       li.dataset.check = q.id;
@@ -136,7 +141,9 @@ SCRIPT = r"""
       }
       ol.append(li);
     });
-    for (const inp of document.querySelectorAll('input[name="overall"]')) inp.checked = prev.overall === inp.value;
+    for (const inp of document.querySelectorAll('input[name="overall"]')) {
+      inp.checked = prev.overall === inp.value;
+    }
     $("comment").value = prev.comment || "";
     mark();
   }
@@ -179,7 +186,11 @@ SCRIPT = r"""
     try {
       const r = await call("/" + mode + "/item/" + pos,
                            {answer: body, skip: skip, version: item.version});
-      if (r.status === 409) { say("This answer was changed elsewhere; reloaded."); await load(pos); return; }
+      if (r.status === 409) {
+        say("This answer was changed elsewhere; reloaded.");
+        await load(pos);
+        return;
+      }
       if (r.status !== 200) { say(r.data.error || "not saved"); return; }
       say("");
       progress(r.data.progress);
@@ -187,7 +198,7 @@ SCRIPT = r"""
     } finally { busy = false; }
   }
 
-  function save() { const b = collect(); if (b) send(b, false); }
+  function save() { if (!item) return; const b = collect(); if (b) send(b, false); }
   function skip() {
     if (!item) return;
     if (item.answer && !item.answer.skipped) { load(pos + 1); return; }  // keep the answer
@@ -223,7 +234,8 @@ SCRIPT = r"""
     if (k === "y" || k === "n") { e.preventDefault(); answerNext(k === "y" ? "yes" : "no"); }
     else if (k === "s" || k === "u") {
       e.preventDefault();
-      document.querySelector('input[name="overall"][value="' + (k === "s" ? "safe" : "unsafe") + '"]').checked = true;
+      const v = k === "s" ? "safe" : "unsafe";
+      document.querySelector('input[name="overall"][value="' + v + '"]').checked = true;
     } else if (k === "c") { e.preventDefault(); $("comment").focus(); }
   });
 

@@ -124,10 +124,11 @@ def agreement(batch: Batch, answers: Sequence[Mapping[str, Any]], seed: int = 0)
         )
     }
     units = sorted(checks)
-    judge_checks = []
+    judge_checks: list[Label] = []
     for iid, cid in units:
-        q = next((q for q in keys[iid]["questions"] if q["id"] == cid), {})
-        judge_checks.append(q.get("judge") if q.get("judge") in ("yes", "no") else None)
+        found = [q for q in keys[iid]["questions"] if q["id"] == cid]
+        answer = found[0].get("judge") if found else None
+        judge_checks.append(answer if answer in ("yes", "no") else None)
     out["checks"] = _unit_figures(
         raters, {r: [checks[u].get(r) for u in units] for r in raters}, judge_checks, seed
     )
@@ -306,6 +307,7 @@ def judge_human_replies(
         display="none",
         seed=seed,
     )
+    metrics = critical_summary.summarize(log, seed)
     entry = {
         "suite": "critical",
         "task": "psysafe/critical",
@@ -315,14 +317,14 @@ def judge_human_replies(
         "seed": seed,
         "limit": None,
         "log": log.location,
-        "metrics": critical_summary.summarize(log, seed),
+        "metrics": metrics,
     }
     from psysafe import __version__
 
     (out / "summary.json").write_text(
         json.dumps({"psysafe": __version__, "runs": [entry]}, indent=2, default=str) + "\n"
     )
-    return {"logdir": str(out), "replies": len(samples), "overall": entry["metrics"]["overall"]}
+    return {"logdir": str(out), "replies": len(samples), "overall": metrics["overall"]}
 
 
 # --------------------------------------------------------------------------- all together
@@ -340,7 +342,9 @@ def results(
         "stimuli": len(batch.stimuli),
         "answers": {
             r: {
-                m: sum(1 for a in answers if a["rater"] == r and a["mode"] == m and not a["skipped"])
+                m: sum(
+                    1 for a in answers if a["rater"] == r and a["mode"] == m and not a["skipped"]
+                )
                 for m in ("label", "respond")
             }
             for r in batch.raters
@@ -349,7 +353,9 @@ def results(
     }
     labels, n_lines = write_labels(batch, answers)
     res["label_file"] = {"path": str(labels), "lines": n_lines}
-    res["exports"] = [str(p) for p in write_answers(answer_rows(batch, answers), batch.path / "answers")]
+    res["exports"] = [
+        str(p) for p in write_answers(answer_rows(batch, answers), batch.path / "answers")
+    ]
     res["human"] = judge_human_replies(batch, answers, judge=judge, grader=grader, seed=seed)
     return res
 
