@@ -268,6 +268,19 @@ def test_server_rejects_writes_without_csrf_or_rater_token(make_batch: Any) -> N
         server.kill()
 
 
+def test_serve_on_a_busy_port_is_one_line_exit_2(
+    make_batch: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    b = make_batch("--n", "4", "--respond", "1")
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        port = s.getsockname()[1]
+        assert main(["review", "serve", str(b), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in err
+
+
 def test_store_versions_and_raters_are_separate(tmp_path: Path) -> None:
     s = Store(tmp_path / "a.sqlite")
     assert s.save("R1", "it1", "label", {"overall": "safe"}, base_version=0) == 1

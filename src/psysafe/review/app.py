@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from psysafe.errors import InputError
 from psysafe.review.batch import MODES, Batch
 from psysafe.review.page import render_page
 from psysafe.review.store import Conflict, Store
@@ -236,8 +237,17 @@ def links(batch: Batch, host: str, port: int) -> dict[str, str]:
 
 
 def serve(batch: Batch, host: str = "127.0.0.1", port: int = 8765) -> None:
+    import socket
+
     import uvicorn
 
+    try:  # a clear one-line error, before uvicorn logs its own
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        raise InputError(
+            f"cannot listen on {host}:{port} ({e.strerror or e})", "--host/--port", "a free port"
+        ) from None
     hosts = list(LOOPBACK) if host in LOOPBACK else None
     app = build_app(batch, hosts=hosts)
     names = batch.key.get("raters") or {}
