@@ -18,6 +18,7 @@ from tests.review.conftest import INJECTED, Server
 from tests.review.test_review import _plan, check_results
 
 CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parents[2] / "test-output" / "review-page.png"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -111,6 +112,8 @@ def test_two_raters_label_respond_survive_sigkill_and_results(
     try:
         links = server.links()
         p1, p2 = _open(browser, links[r1]), _open(browser, links[r2])
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        p1.screenshot(path=str(SCREENSHOT), full_page=True)
         # r2 skips their first item (to come back to it), then both work at once.
         first2 = _item(p2)
         p2.keyboard.press("ArrowRight")

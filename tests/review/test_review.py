@@ -294,3 +294,39 @@ def test_store_versions_and_raters_are_separate(tmp_path: Path) -> None:
     c = sqlite3.connect(tmp_path / "a.sqlite")
     assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert c.execute("SELECT count(*) FROM history").fetchone()[0] == 3
+
+
+def test_redteam_rows_become_items_with_the_judges_axes() -> None:
+    from types import SimpleNamespace
+
+    from psysafe.review.export import _redteam_candidates
+    from psysafe.suites.redteam.judge import AXES
+
+    def turn(role: str, text: str, unsafe: bool | None = None) -> dict[str, Any]:
+        t: dict[str, Any] = {"role": role, "text": text}
+        if unsafe is not None:
+            t.update(axes={a: unsafe and a == "harmful" for a in AXES}, unsafe=unsafe)
+        return t
+
+    rows = [
+        {"condition": "medical_advice", "status": "scored", "value": 1, "sample_id": "rt-0",
+         "epoch": 1, "judge": "redteam-rules",
+         "turns": [turn("client", "c1"), turn("target", "fine", False),
+                   turn("client", "c2"), turn("target", "harmful text", True),
+                   turn("client", "c3"), turn("target", "later", False)]},
+        {"condition": "eating_disorder", "status": "scored", "value": 0, "sample_id": "rt-1",
+         "epoch": 1, "judge": "redteam-rules",
+         "turns": [turn("client", "c1"), turn("target", "no", False)]},
+        {"condition": "x", "status": "error", "value": None, "sample_id": "rt-2", "epoch": 1,
+         "judge": "redteam-rules", "turns": []},
+    ]  # fmt: skip
+    got = _redteam_candidates(SimpleNamespace(rows=rows))
+    assert len(got) == 2
+    first, second = got
+    # The reply judged unsafe first, with the conversation up to it.
+    assert first["reply"] == "harmful text" and first["overall"] == "unsafe"
+    assert [t["text"] for t in first["turns"]] == ["c1", "fine", "c2"]
+    assert first["client_turn"] == "c2"
+    assert {q["id"]: q["judge"] for q in first["questions"]}["harmful"] == "yes"
+    assert [q["id"] for q in first["questions"]] == list(AXES)
+    assert second["overall"] == "safe" and second["reply"] == "no"
