@@ -682,12 +682,14 @@ def build_parser() -> argparse.ArgumentParser:
     from psysafe.guard import cli as guard_cli
     from psysafe.models.http import cli as bot_cli
     from psysafe.report import cli as report_cli
+    from psysafe.review import cli as review_cli
 
     report_cli.register(sub)
     bot_cli.register(sub)
     doctor.register(sub)
     scan_cli.register(sub)
     guard_cli.register(sub)
+    review_cli.register(sub)
     return p
 
 

@@ -159,7 +159,9 @@ def _scorecard(runs: Sequence[Run]) -> str:
             "</td>"
             for k, v in vals.items()
         )
-        body.append(f'<tr><th class="model">{escape(m)}</th>{cells}</tr>')
+        # Raters' own replies (psysafe review): a human reference beside the published one.
+        human = ' <span class="src">(your clinicians)</span>' if m.startswith("human:") else ""
+        body.append(f'<tr><th class="model">{escape(m)}{human}</th>{cells}</tr>')
         st, cr, rt = (_run(runs, m, s) for s in ("stigma", "critical", "redteam"))
         row = redteam_headline(rt.metrics) if rt else None
         verdicts = (
@@ -375,7 +377,9 @@ def _validation_text(v: Mapping[str, Any]) -> str:
     if isinstance(axes, dict) and axes:
         parts.append("per axis " + ", ".join(f"{k} {_num3(a)}" for k, a in axes.items()))
     source = f" ({v['source']})" if v.get("source") else ""
-    return ", ".join(parts) + source
+    # A label file written by `psysafe review results` holds the user's own clinicians' labels.
+    ours = str(v.get("source") or "").endswith("clinician-labels.jsonl")
+    return ("validated against your clinicians: " if ours else "") + ", ".join(parts) + source
 
 
 def _judges(runs: Sequence[Run]) -> str:
