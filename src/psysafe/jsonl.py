@@ -13,19 +13,27 @@ ONE_OBJECT = "one JSON object per line"
 
 
 def iter_jsonl(path: Path, accepted: str = ONE_OBJECT) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield ``("<path>:<line>", object)`` for each non-blank line; InputError on a bad line."""
+    """Yield ``("<path>:<line>", object)`` for each non-blank line; InputError on a bad line.
+
+    Streams the file, so a log of any size is read in constant memory.
+    """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read {path.name} ({e})", str(path), accepted) from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
+        fh = path.open(encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot read {path.name} ({e.strerror})", str(path), accepted) from None
+    n = 0
+    with fh:
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON ({e.msg})", where, accepted) from None
-        if not isinstance(obj, dict):
-            raise InputError(f"a JSON {type(obj).__name__}, not an object", where, accepted)
-        yield where, obj
+            for n, line in enumerate(fh, start=1):  # noqa: B007
+                if not line.strip():
+                    continue
+                where = f"{path}:{n}"
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"invalid JSON ({e.msg})", where, accepted) from None
+                if not isinstance(obj, dict):
+                    raise InputError(f"a JSON {type(obj).__name__}, not an object", where, accepted)
+                yield where, obj
+        except UnicodeDecodeError:
+            raise InputError("not UTF-8 text", f"{path}:{n + 1}", accepted) from None

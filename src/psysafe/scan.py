@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from psysafe.errors import InputError
+from psysafe.jsonl import iter_jsonl
 from psysafe.judges.conversation import (
     JUDGE_NAME,
     PROTECTIVE,
@@ -98,29 +99,13 @@ def mask(text: str, names: set[str]) -> str:
 
 def iter_conversations(path: Path) -> Iterator[tuple[str, str, list[dict[str, str]]]]:
     """Yield (where, id, messages) per line, streaming; InputError naming file:line if bad."""
-    try:
-        fh = path.open(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot read {path} ({e.strerror})", str(path), ACCEPTED) from None
-    with fh:
-        n = 0
-        try:
-            for n, line in enumerate(fh, start=1):  # noqa: B007
-                if not line.strip():
-                    continue
-                where = f"{path}:{n}"
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(f"invalid JSON ({e.msg})", where, ACCEPTED) from None
-                if not isinstance(obj, dict) or "messages" not in obj:
-                    raise InputError('not a conversation object with "messages"', where, ACCEPTED)
-                cid = obj.get("id", f"line-{n}")
-                if not isinstance(cid, str | int):
-                    raise InputError("id must be a string or number", where, ACCEPTED)
-                yield where, str(cid), parse_messages(obj["messages"], where)
-        except UnicodeDecodeError:
-            raise InputError("not UTF-8 text", f"{path}:{n + 1}", ACCEPTED) from None
+    for where, obj in iter_jsonl(path, ACCEPTED):
+        if "messages" not in obj:
+            raise InputError('not a conversation object with "messages"', where, ACCEPTED)
+        cid = obj.get("id", f"line-{where.rsplit(':', 1)[-1]}")
+        if not isinstance(cid, str | int):
+            raise InputError("id must be a string or number", where, ACCEPTED)
+        yield where, str(cid), parse_messages(obj["messages"], where)
 
 
 # --------------------------------------------------------------------------- rates

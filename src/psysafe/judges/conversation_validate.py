@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from psysafe.errors import InputError
+from psysafe.jsonl import iter_jsonl
 from psysafe.judges.agreement import cohen_kappa
 from psysafe.judges.conversation import REASONS, TurnVerdict, judge_conversation
 from psysafe.stats import wilson
@@ -93,50 +94,36 @@ def _label(value: Any, where: str) -> str | None:
 def load_conversation_labels(path: Path) -> list[LabelledConversation]:
     """Read a conversation-format label file; InputError naming file:line when a line is bad."""
     items: list[LabelledConversation] = []
-    try:
-        fh = path.open(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot read file ({e.strerror})", str(path), ACCEPTED) from None
-    with fh:
-        try:
-            for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{n}"
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(f"invalid JSON ({e.msg})", where, ACCEPTED) from None
-                if not isinstance(obj, dict) or "messages" not in obj:
-                    raise InputError('not a conversation object with "messages"', where, ACCEPTED)
-                messages = parse_messages(obj["messages"], where)
-                n_assist = sum(m["role"] == "assistant" for m in messages)
-                turn_labels: list[str | None] | None = None
-                if "labels" in obj:
-                    raw = obj["labels"]
-                    if not isinstance(raw, list) or len(raw) != n_assist:
-                        raise InputError(
-                            f'"labels" must list one label per assistant turn ({n_assist})',
-                            where,
-                            ACCEPTED,
-                        )
-                    turn_labels = [_label(v, where) for v in raw]
-                label = _label(obj.get("label"), where) if "label" in obj else None
-                if label is None and turn_labels is not None:
-                    known = [x for x in turn_labels if x is not None]
-                    if "unsafe" in known:
-                        label = "unsafe"
-                    elif known and len(known) == len(turn_labels):
-                        label = "safe"
-                if "label" not in obj and "labels" not in obj:
-                    raise InputError('no "label" or "labels"', where, ACCEPTED)
-                items.append(
-                    LabelledConversation(
-                        str(obj.get("id", f"line-{n}")), messages, label, turn_labels, where
-                    )
+    for where, obj in iter_jsonl(path, ACCEPTED):
+        if "messages" not in obj:
+            raise InputError('not a conversation object with "messages"', where, ACCEPTED)
+        messages = parse_messages(obj["messages"], where)
+        n_assist = sum(m["role"] == "assistant" for m in messages)
+        turn_labels: list[str | None] | None = None
+        if "labels" in obj:
+            raw = obj["labels"]
+            if not isinstance(raw, list) or len(raw) != n_assist:
+                raise InputError(
+                    f'"labels" must list one label per assistant turn ({n_assist})',
+                    where,
+                    ACCEPTED,
                 )
-        except UnicodeDecodeError:
-            raise InputError("not UTF-8 text", str(path), ACCEPTED) from None
+            turn_labels = [_label(v, where) for v in raw]
+        label = _label(obj.get("label"), where) if "label" in obj else None
+        if label is None and turn_labels is not None:
+            known = [x for x in turn_labels if x is not None]
+            if "unsafe" in known:
+                label = "unsafe"
+            elif known and len(known) == len(turn_labels):
+                label = "safe"
+        if "label" not in obj and "labels" not in obj:
+            raise InputError('no "label" or "labels"', where, ACCEPTED)
+        line = where.rsplit(":", 1)[-1]
+        items.append(
+            LabelledConversation(
+                str(obj.get("id", f"line-{line}")), messages, label, turn_labels, where
+            )
+        )
     if not items:
         raise InputError("no conversations", str(path), ACCEPTED)
     return items
