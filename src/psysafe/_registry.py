@@ -8,4 +8,5 @@ Inspect imports this module through the ``inspect_ai`` entry point, which makes
 from psysafe.models import providers
 from psysafe.suites.critical.task import critical
 from psysafe.suites.redteam.task import redteam
+from psysafe.suites.spiral.task import spiral
 from psysafe.suites.stigma.task import stigma

@@ -14,6 +14,7 @@ from psysafe.suites.redteam.attacks.crescendo import crescendo
 from psysafe.suites.redteam.attacks.direct import direct
 from psysafe.suites.redteam.attacks.metaphor import metaphor
 from psysafe.suites.redteam.attacks.pcsa import pcsa
+from psysafe.suites.redteam.attacks.persona import persona
 from psysafe.suites.redteam.attacks.scripted import scripted
 
 ATTACKS: dict[str, Callable[..., Solver]] = {
@@ -24,9 +25,10 @@ ATTACKS: dict[str, Callable[..., Solver]] = {
     "actor": actor,
     "coa": coa,
     "metaphor": metaphor,
+    "persona": persona,
 }
 # Attacks that call the client model (scripted and direct need none).
-CLIENT_ATTACKS = ("pcsa", "crescendo", "actor", "coa", "metaphor")
+CLIENT_ATTACKS = ("pcsa", "crescendo", "actor", "coa", "metaphor", "persona")
 
 
 def parse_attacks(spec: str | list[str] | None) -> list[str]:
