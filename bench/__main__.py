@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any
 
-from bench import cache, cost, embedded, overhead, scale
+from bench import cache, cost, embedded, overhead, scale, scan
 from bench.common import fmt, report
 
 
@@ -24,6 +24,7 @@ def main() -> None:
         ("scale", scale),
         ("cache", cache),
         ("cost", cost),
+        ("scan", scan),
     ):
         start = time.perf_counter()
         try:

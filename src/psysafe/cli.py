@@ -535,9 +535,12 @@ def cmd_judge(ns: argparse.Namespace) -> int:
 
 def cmd_judge_validate(ns: argparse.Namespace) -> int:
     """Measure a judge against human labels and remember the figures for later summaries."""
+    from psysafe.judges import conversation_validate as conv
     from psysafe.judges.validate import render_validation, summary_figures, validate_file
     from psysafe.judges.validation import record_validation
 
+    if conv.is_conversation_file(Path(ns.labels).expanduser()):
+        return conv.cmd_validate(ns)
     judge = _judge_from(ns)
     result = validate_file(Path(ns.labels).expanduser(), judge)
     record_validation(judge.name, summary_figures(result))
@@ -686,11 +689,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=cmd_replicate)
 
     # Commands that live beside the code they drive.
+    from psysafe import scan as scan_cli
     from psysafe.models.http import cli as bot_cli
     from psysafe.report import cli as report_cli
 
     report_cli.register(sub)
     bot_cli.register(sub)
+    scan_cli.register(sub)
     return p
 
 
