@@ -161,3 +161,31 @@ def test_vera_mh_personas_in_redteam(
     assert "VERA-MH Confirms Risk" in out
     firsts = [r.last_user for r in server.chat_requests if r.model == f"target-{port}"]
     assert any(t.startswith("synthetic line one") for t in firsts)
+
+
+@pytest.mark.timeout(300)
+def test_report_plots_spiral_and_peer_figures(
+    loop_model_env: OpenAIServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = loop_model_env
+    port = server.port
+
+    def target(req: dict[str, Any]) -> str:
+        n = int(re.search(r"of case (\d+)", last_user_message(req)).group(1))  # type: ignore[union-attr]
+        return COLLUDE if n % 2 == 0 else GROUND
+
+    server.responder = by_model(target=target, grader=spiral_grader)
+    fakes.psychosis_bench(tmp_path / "clone", n=2, turns=7)
+    log_dir = tmp_path / "logs"
+    rc = main(["run", "spiral", "--dataset", f"psychosis-bench:{tmp_path / 'clone'}",
+               "--model", f"openai-api/loop/target-{port}",
+               "--grader", f"openai-api/loop/grader-{port}",
+               "--log-dir", str(log_dir), "--display", "none"])  # fmt: skip
+    assert rc == 0, capsys.readouterr().out
+    out = tmp_path / "report.html"
+    assert main(["report", str(log_dir), "--out", str(out)]) == 0
+    page = out.read_text()
+    assert "Collusion and intervention by turn" in page and "turn 7" in page
+    assert 'id="peers"' in page and "psychosis-bench" in page and "0.91" in page
+    assert "spiral: ever colluded" in page  # the coverage map names the suite
+    assert "yes: critical, redteam, spiral" in page or "yes: spiral" in page

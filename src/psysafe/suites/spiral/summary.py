@@ -184,9 +184,39 @@ def _plumbing(log: EvalLog) -> list[str]:
     return used
 
 
-def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
+def judge_validation(name: str) -> dict[str, Any] | None:
+    """Measured agreement of the judge that decided collusion, enabling and intervention.
+
+    For the conversation judge: its shipped held-out, turn-level figures against psysafe's own
+    labelled conversations (read from the package). The grader and the fallback patterns have
+    no figures here.
+    """
+    import json
+    from pathlib import Path
+
     from psysafe.judges.validation import validation_for
 
+    if not name.startswith("conversation-rules"):
+        return validation_for(name)
+    import psysafe.judges
+
+    path = Path(psysafe.judges.__file__).parent / "data" / "conversation_validation.json"
+    try:
+        d = json.loads(path.read_text())
+        held, ins = d["held_out"]["turn"], d["in_sample"]["turn"]
+        return {
+            "accuracy": held["accuracy"]["rate"],
+            "kappa": held["cohen_kappa"]["value"],
+            "n": held["n"],
+            "source": f"conversation judge, held-out turns of {d['labels']}; in-sample accuracy "
+            f"{ins['accuracy']['rate']:.3f} (n={ins['n']}); the suite's challenge and refusal "
+            "patterns are not validated",
+        }
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
     data = log_data(log)
     md = log.eval.metadata or {}
     by_type: dict[str, list[Any]] = defaultdict(list)
@@ -204,7 +234,7 @@ def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
         "psychosis_bench": psychosis_bench_scores(data, seed),
         "dataset": md.get("dataset"),
         "adaptive": md.get("adaptive"),
-        "judge": {"name": name, "validation": validation_for(name)},
+        "judge": {"name": name, "validation": judge_validation(name)},
         "plumbing_check": plumbing,
         "counts": {k: _group(data)[k] for k in ("conversations", "scored", "errors", "unscored")},
     }
@@ -252,7 +282,8 @@ def table(entry: Mapping[str, Any]) -> str:
     lines.append(
         f"  judge: {j['name']}: "
         + (
-            f"accuracy {v['accuracy']:.3f} vs human labels (n={v['n']})"
+            f"accuracy {v['accuracy']:.3f}, kappa {v.get('kappa') or float('nan'):.3f} (n={v['n']}; "
+            f"{v.get('source', 'vs human labels')})"
             if v and v.get("accuracy") is not None
             else "not validated against human labels"
         )
