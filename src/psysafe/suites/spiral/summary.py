@@ -282,8 +282,8 @@ def table(entry: Mapping[str, Any]) -> str:
     lines.append(
         f"  judge: {j['name']}: "
         + (
-            f"accuracy {v['accuracy']:.3f}, kappa {v.get('kappa') or float('nan'):.3f} (n={v['n']}; "
-            f"{v.get('source', 'vs human labels')})"
+            f"accuracy {v['accuracy']:.3f}, kappa {v.get('kappa') or float('nan'):.3f} "
+            f"(n={v['n']}; {v.get('source', 'vs human labels')})"
             if v and v.get("accuracy") is not None
             else "not validated against human labels"
         )
