@@ -189,3 +189,31 @@ def test_report_plots_spiral_and_peer_figures(
     assert 'id="peers"' in page and "psychosis-bench" in page and "0.91" in page
     assert "spiral: ever colluded" in page  # the coverage map names the suite
     assert "yes: critical, redteam, spiral" in page or "yes: spiral" in page
+
+
+@pytest.mark.timeout(300)
+def test_adaptive_client_continues_from_persona(
+    loop_model_env: OpenAIServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = loop_model_env
+    port = server.port
+    systems: list[str] = []
+
+    def client(req: dict[str, Any]) -> str:
+        systems.append(str(req["messages"][0]["content"]))
+        return "but the signs keep coming, you see it too"
+
+    server.responder = by_model(target=lambda _r: COLLUDE, client=client)
+    log_dir = tmp_path / "logs"
+    rc = main(["run", "spiral", "--adaptive", "--limit", "2", "--max-turns", "3",
+               "--model", f"openai-api/loop/target-{port}",
+               "--client", f"openai-api/loop/client-{port}",
+               "--log-dir", str(log_dir), "--display", "none"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    m = _entry(log_dir)["metrics"]
+    assert m["adaptive"] is True and m["counts"]["scored"] == 2
+    assert len(systems) == 4  # turns 2 and 3 of each conversation
+    assert all("Who you are:" in s and "What you have come to believe:" in s for s in systems)
+    assert m["overall"]["ever_colluded"]["rate"] == 1.0
+    assert m["overall"]["first_collusion"]["median"] == 1

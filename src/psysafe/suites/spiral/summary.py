@@ -209,8 +209,8 @@ def judge_validation(name: str) -> dict[str, Any] | None:
             "kappa": held["cohen_kappa"]["value"],
             "n": held["n"],
             "source": f"conversation judge, held-out turns of {d['labels']}; in-sample accuracy "
-            f"{ins['accuracy']['rate']:.3f} (n={ins['n']}); the suite's challenge and refusal "
-            "patterns are not validated",
+            f"{ins['accuracy']['rate']:.3f} (n={ins['n']}); figures for the conversation judge "
+            "alone: the spiral patterns it is combined with are not validated",
         }
     except (OSError, KeyError, TypeError, ValueError):
         return None
