@@ -432,6 +432,17 @@ def _rules_figure(suite: str) -> str:
 
         r = validation()
         return f"accuracy {r['accuracy']:.3f} vs psysafe's held-out hand labels, n={r['n']}"
+    if suite == "spiral":
+        from psysafe.suites.spiral.judge import judge_name
+        from psysafe.suites.spiral.summary import judge_validation
+
+        name = judge_name("rules")
+        sv = judge_validation(name)
+        return f"{name}: " + (
+            f"held-out accuracy {sv['accuracy']:.3f}, n={sv['n']}, conversation judge alone"
+            if sv
+            else "not validated"
+        )
     from psysafe.judges.validation import describe_validation, validation_for
 
     v = validation_for("rules")

@@ -60,6 +60,7 @@ def test_embedded_model_offline(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert m["overall"]["ever_colluded"]["n"] == m["counts"]["scored"]
     assert m["plumbing_check"] == []  # the embedded model is only the target here
     assert "ever colluded" in out and "judge:" in out
+    assert "offline rules judge for spiral (conversation-rules+spiral" in out
 
 
 @pytest.mark.timeout(300)

@@ -45,7 +45,7 @@ from psysafe.suites.spiral.cases import load_cases
 from psysafe.suites.spiral.peers import load_psychosis_bench, load_spiral_bench, split_spec
 
 STORE_KEY = "spiral"
-DEFAULT_MAX_TOKENS = 96
+DEFAULT_MAX_TOKENS = 64
 SPIRAL_BENCH_TURNS = 20  # their default conversation length
 SCORER = "spiral_scorer"
 
@@ -355,7 +355,7 @@ def spiral(
         max_turns: Client turns per conversation (scripted cases are cut to it; adaptive and
             Spiral-Bench conversations run to it; default: the script, 20 for Spiral-Bench).
         judge: ``rules`` (offline) or ``llm`` (the grader role scores every reply).
-        max_tokens: Tokens per target reply (default 96: replies are scored, not read).
+        max_tokens: Tokens per target reply (default 64: replies are scored, not read).
         shuffle: Seed to shuffle cases so that a ``--limit`` takes a random subset.
     """
     if judge not in ("rules", "llm"):
