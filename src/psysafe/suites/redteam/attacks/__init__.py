@@ -25,8 +25,9 @@ ATTACKS: dict[str, Callable[..., Solver]] = {
     "actor": actor,
     "coa": coa,
     "metaphor": metaphor,
-    "persona": persona,
 }
+# Attacks that a dataset selects (not on --attack): VERA-MH personas played by the client.
+DATASET_ATTACKS: dict[str, Callable[..., Solver]] = {"persona": persona}
 # Attacks that call the client model (scripted and direct need none).
 CLIENT_ATTACKS = ("pcsa", "crescendo", "actor", "coa", "metaphor", "persona")
 
@@ -44,7 +45,7 @@ def parse_attacks(spec: str | list[str] | None) -> list[str]:
 
 
 def attack_solvers(names: list[str], **options: Any) -> dict[str, Solver]:
-    return {n: ATTACKS[n](**options) for n in names}
+    return {n: {**ATTACKS, **DATASET_ATTACKS}[n](**options) for n in names}
 
 
 __all__ = ["ATTACKS", "CLIENT_ATTACKS", "attack_solvers", "parse_attacks"]
