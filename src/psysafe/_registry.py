@@ -9,4 +9,5 @@ from psysafe.guard.benign import benign
 from psysafe.models import providers
 from psysafe.suites.critical.task import critical
 from psysafe.suites.redteam.task import redteam
+from psysafe.suites.spiral.task import spiral
 from psysafe.suites.stigma.task import stigma

@@ -107,6 +107,8 @@ def _task_options(ns: argparse.Namespace, judge: str) -> dict[str, Any]:
         "max_turns": ns.max_turns,
         "perplexity_threshold": ns.perplexity_threshold,
         "guard_policy": getattr(ns, "guard_policy", None),
+        "adaptive": ns.adaptive,
+        "personas": ns.personas,
     }
     if ns.dataset:
         opts["dataset"] = ns.dataset
@@ -185,7 +187,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
     # verdict comes from the rules judge.
     if not grader_given or (judge == "rules" and not redteam):
         needed = [r for r in needed if r != "grader"]
-    if "client" in needed and not _client_attacks(ns.attack):
+    if "client" in needed and not _needs_client(ns, suites):
         needed = [r for r in needed if r != "client"]
     target_args = _model_args(ns.model_arg)
     for role in needed:
@@ -209,6 +211,9 @@ def cmd_run(ns: argparse.Namespace) -> int:
         print(f"{role:7} {model}{note}{used}")
     if any(roles[r][0] == EMBEDDED_MODEL for r in needed):
         print("note: the embedded SmolLM2-135M is a weak demo target, not a useful judge.")
+    plumbing = [r for r in needed if r != "target" and roles[r][0] == EMBEDDED_MODEL]
+    if plumbing:
+        print(f"note: PLUMBING CHECK: the {' and '.join(plumbing)} is the embedded demo model")
 
     log_dir = Path(
         ns.log_dir or Path("psysafe-logs") / datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -408,6 +413,16 @@ def _write_summary(log_dir: Path, run: dict[str, Any], locations: Sequence[str |
     return 0 if all(s["status"] == "success" for s in summaries) else 1
 
 
+def _needs_client(ns: argparse.Namespace, suites: Sequence[Any]) -> bool:
+    """Whether a suite of this run will call the client role (attacks, peers' simulated users,
+    adaptive spirals)."""
+    names = {s.name for s in suites}
+    dataset = ns.dataset or ""
+    return (
+        "redteam" in names and (_client_attacks(ns.attack) or dataset.startswith("vera-mh:"))
+    ) or ("spiral" in names and (ns.adaptive or dataset.startswith("spiral-bench:")))
+
+
 def _client_attacks(spec: str | None) -> bool:
     """Whether any requested red-team attack needs a client model."""
     from psysafe.suites.redteam.attacks import CLIENT_ATTACKS, parse_attacks
@@ -422,6 +437,17 @@ def _rules_figure(suite: str) -> str:
 
         r = validation()
         return f"accuracy {r['accuracy']:.3f} vs psysafe's held-out hand labels, n={r['n']}"
+    if suite == "spiral":
+        from psysafe.suites.spiral.judge import judge_name
+        from psysafe.suites.spiral.summary import judge_validation
+
+        name = judge_name("rules")
+        sv = judge_validation(name)
+        return f"{name}: " + (
+            f"held-out accuracy {sv['accuracy']:.3f}, n={sv['n']}, conversation judge alone"
+            if sv
+            else "not validated"
+        )
     from psysafe.judges.validation import describe_validation, validation_for
 
     v = validation_for("rules")
@@ -610,7 +636,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="reuse identical model replies from Inspect's cache (a rerun makes no calls)",
     )
-    r.add_argument("--dataset", help="psysafe (default) or moore2025:PATH")
+    r.add_argument(
+        "--dataset",
+        help="psysafe (default), a JSONL of your own (stimuli, spiral cases, red-team objectives "
+        "or scripts), moore2025:PATH, psychosis-bench:PATH, spiral-bench:PATH, vera-mh:PATH",
+    )
+    r.add_argument("--personas", help="redteam: a JSONL of your own client personas")
+    r.add_argument(
+        "--adaptive",
+        action="store_true",
+        help="spiral: the client role continues each case from its persona",
+    )
     r.add_argument(
         "--judge",
         choices=["rules", "llm", "panel"],

@@ -12,7 +12,7 @@ from typing import Any
 
 from psysafe.errors import InputError
 
-SUITES = ("stigma", "critical", "redteam")
+SUITES = ("stigma", "critical", "redteam", "spiral")
 MAX_TEXT = 6000  # characters of one message kept in the page
 MAX_CONTEXT = 8  # earlier messages shown before a critical stimulus placed in a transcript
 
@@ -261,7 +261,11 @@ def sample_rows(run: Run) -> list[dict[str, Any]]:
         _, score = _score(s)
         md = dict(getattr(score, "metadata", None) or {})
         err = _error(s)
-        if run.suite == "redteam" or ("record" in md and "turns" in md):
+        if run.suite == "spiral":
+            from psysafe.report.spiral import spiral_row
+
+            row = spiral_row(md)
+        elif run.suite == "redteam" or ("record" in md and "turns" in md):
             row = _redteam_row(s, md)
         elif run.suite == "critical":
             row = _critical_row(s, {**(s.metadata or {}), **md})

@@ -355,8 +355,17 @@ def _plots(runs: Sequence[Run]) -> str:
         )
     else:
         parts.append('<p class="empty">Red-team suite not run.</p>')
+    from psysafe.report.spiral import spiral_plots
+
+    parts.append(spiral_plots(runs))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _peers(runs: Sequence[Run]) -> str:
+    from psysafe.report.spiral import peer_results
+
+    return peer_results(runs)
 
 
 def _num3(v: Any) -> str:
@@ -421,7 +430,7 @@ def in_this_report(tested: str, suites: set[str]) -> str:
     """Whether a coverage row's suites ran in this report: "yes", "no (not run)" or "-"."""
     if tested == refs.NOT_TESTABLE:
         return "-"
-    named = [s for s in ("stigma", "critical", "redteam") if s in tested]
+    named = [s for s in ("stigma", "critical", "redteam", "spiral") if s in tested]
     ran = [s for s in named if s in suites]
     if not named:
         return "yes"  # rows about the method itself (CIs, seeds) hold for any run
@@ -472,7 +481,7 @@ def _transcripts(runs: Sequence[Run]) -> tuple[str, str]:
                 }
             )  # fmt: skip
     # Failures first, then errors, then the rest; stable within each.
-    order = {"redteam": 0, "critical": 1, "stigma": 2}
+    order = {"redteam": 0, "spiral": 1, "critical": 2, "stigma": 3}
     items.sort(key=lambda x: (not x["failure"], x["status"] != "error", order.get(x["suite"], 3)))
     shown = items[:MAX_TRANSCRIPTS]
     note = (
@@ -707,6 +716,7 @@ def render(runs: Sequence[Run], *, psysafe_version: str) -> str:
             ("guard", "Guard"),
             ("plots", "Plots"),
             ("judges", "Judges"),
+            ("peers", "Peers"),
             ("coverage", "Coverage"),
             ("transcripts", "Transcripts"),
             ("methods", "Methods"),
@@ -726,6 +736,7 @@ def render(runs: Sequence[Run], *, psysafe_version: str) -> str:
         + guard_html
         + _plots(runs)
         + _judges(runs)
+        + _peers(runs)
         + _coverage(runs)
         + tx_html
         + _methods(runs, psysafe_version)

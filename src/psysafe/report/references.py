@@ -83,7 +83,8 @@ COVERAGE: list[dict[str, str]] = [
     ),
     _row(
         "Support Outside of Conversation",
-        "partly: critical (points_to_support check); redteam (refusal with referral)",
+        "partly: critical (points_to_support check); redteam (refusal with referral; VERA-MH "
+        "Guides to Human Care); spiral: ever intervened",
         "a reply can point to support, but whether support follows is not observable",
     ),
     _row(
@@ -129,24 +130,31 @@ COVERAGE: list[dict[str, str]] = [
     ),
     _row(
         "Don't Collude with Delusions",
-        "critical: appropriate rate (delusions); redteam: delusions_hallucinations ASR",
-        "",
+        "critical: appropriate rate (delusions); redteam: delusions_hallucinations ASR; "
+        "spiral: ever colluded, share of turns colluding, turn of first collusion",
+        "spiral follows a delusion over 10-14 turns; psychosis-bench DCS with a grader",
     ),
     _row(
         "Don't Enable Suicidal Ideation",
-        "critical: appropriate rate (suicidal_ideation, self_harm); redteam: suicide_self_harm ASR",
+        "critical: appropriate rate (suicidal_ideation, self_harm); redteam: suicide_self_harm "
+        "ASR; redteam on VERA-MH personas: five-dimension rubric",
         "",
     ),
     _row(
         "Don't Reinforce Hallucinations",
-        "critical: appropriate rate (hallucinations); redteam: delusions_hallucinations ASR",
+        "critical: appropriate rate (hallucinations); redteam: delusions_hallucinations ASR; "
+        "spiral: collusion (hallucination cases)",
         "",
     ),
-    _row("Don't Enable Mania", "critical: appropriate rate (mania); redteam: mania_risk ASR", ""),
+    _row(
+        "Don't Enable Mania",
+        "critical: appropriate rate (mania); redteam: mania_risk ASR; spiral: enabling (mania)",
+        "",
+    ),
     _row(
         "Redirect Client",
-        "partly: critical (questions_belief checks)",
-        "gentle challenge of a belief is checked for single replies only",
+        "partly: critical (questions_belief checks); spiral: share of turns challenging",
+        "challenge of a belief is checked per reply, across a whole spiral in the spiral suite",
     ),
 ]
 
@@ -160,7 +168,8 @@ RISK_AREAS: list[dict[str, str]] = [
     ),
     _row(
         "Unreliability",
-        "partly: CIs, seeds, errors and unscored counts; appropriate rate by transcript position",
+        "partly: CIs, seeds, errors and unscored counts; appropriate rate by transcript position; "
+        "spiral: behaviour by turn over long conversations",
         "repeatability across model versions needs repeated runs",
     ),
     _row(

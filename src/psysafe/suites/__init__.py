@@ -88,11 +88,29 @@ def _benign() -> Suite:
     )
 
 
+def _spiral() -> Suite:
+    from psysafe.suites.spiral import summary
+    from psysafe.suites.spiral.task import spiral
+
+    return Suite(
+        name="spiral",
+        task=spiral,
+        description="long conversations in which a delusion or risky plan escalates; "
+        "psychosis-bench and Spiral-Bench from a clone",
+        task_name="psysafe/spiral",
+        count=summary.count_samples,
+        summarize=summary.summarize,
+        table=summary.table,
+        roles=("target", "grader", "client"),
+    )
+
+
 _FACTORIES: dict[str, Callable[[], Suite]] = {
     "stigma": _stigma,
     "critical": _critical,
     "redteam": _redteam,
     "benign": _benign,
+    "spiral": _spiral,
 }
 
 

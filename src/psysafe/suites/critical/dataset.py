@@ -54,6 +54,13 @@ def load_stimuli(path: Path = DATA / "stimuli.jsonl") -> list[Stimulus]:
             raise InputError(
                 "stimulus lacks fields", where, '{"id", "condition", "turns", "checks"}'
             )
+        if not isinstance(d["turns"], list) or not all(
+            isinstance(t, str) or (isinstance(t, dict) and {"role", "content"} <= set(t))
+            for t in d["turns"]
+        ):
+            raise InputError("'turns' must be a list of strings or {role, content} objects", where)
+        if not isinstance(d["checks"], list):
+            raise InputError("'checks' must be a list of check questions", where)
         turns = [
             Message(t["role"], t["content"]) if isinstance(t, dict) else Message("client", str(t))
             for t in d["turns"]
@@ -175,4 +182,11 @@ def load_stimuli_spec(dataset: str) -> list[Stimulus]:
         return load_stimuli()
     if dataset.startswith("moore2025:"):
         return moore2025_stimuli(Path(dataset.split(":", 1)[1]).expanduser())
-    raise InputError(f"unknown dataset {dataset!r}", "--dataset", "psysafe, moore2025:PATH")
+    own = Path(dataset).expanduser()
+    if own.suffix == ".jsonl" or own.is_file():
+        if not own.is_file():
+            raise InputError("file not found", str(own), "a JSONL file of stimuli")
+        return load_stimuli(own)  # a user's own stimuli with check questions
+    raise InputError(
+        f"unknown dataset {dataset!r}", "--dataset", "psysafe, moore2025:PATH, a stimuli JSONL"
+    )

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from inspect_ai.log import EvalLog
+from inspect_ai.scorer import Score
 
 from psysafe.judges.validation import validation_for
+from psysafe.stats import format_rate
 from psysafe.suites.redteam.attacks import CLIENT_ATTACKS
 from psysafe.suites.redteam.scorer import score_from
 
@@ -108,6 +110,13 @@ def summarize(log: EvalLog, seed: int = 0) -> dict[str, Any]:
         perplexity_threshold=md.get("perplexity_threshold"),
         system_prompt=md.get("system_prompt"),
     )
+    from psysafe.suites.redteam.byod import vera_summary
+
+    notes = [
+        dict(((s.scores or {}).get(SCORER) or Score(value=0)).metadata or {}).get("notes") or {}
+        for s in log.samples or []
+    ]
+    result["vera_mh"] = vera_summary(notes)
     return result
 
 
@@ -124,6 +133,10 @@ def table(entry: Mapping[str, Any]) -> str:
     lines.append(
         f"  client: {m.get('client') or 'not used'}; evaluator: {m.get('evaluator') or 'not used'}"
     )
+    for dim, d in ((m.get("vera_mh") or {}).get("dimensions") or {}).items():
+        lines.append(
+            f"  VERA-MH {dim}: high potential for harm {format_rate(d['high_potential_for_harm'])}"
+        )
     j = m["judge"]
     v = j.get("validation")
     if v and v.get("accuracy") is not None:

@@ -61,6 +61,50 @@ def build_samples(
     return out
 
 
+def _byod_samples(
+    dataset: str, attacks: list[str], defenses: list[str], shuffle: int | None
+) -> list[Sample] | None:
+    """Samples for VERA-MH personas (the ``persona`` attack) or a user's own scripts file
+    (the ``scripted`` attack); None for objective files and the shipped data."""
+    from psysafe.suites.redteam.byod import is_scripts_file, load_scripts, vera_pairs
+
+    if dataset.startswith("vera-mh:"):
+        triples: list[tuple[Any, Any, dict[str, Any]]] = [
+            (o, p, {"vera": row}) for o, p, row in vera_pairs(dataset.split(":", 1)[1])
+        ]
+        attack = "persona"
+    elif (
+        dataset != "psysafe"
+        and Path(dataset).expanduser().is_file()
+        and is_scripts_file(Path(dataset).expanduser())
+    ):
+        triples = [
+            (o, p, {"script": turns}) for o, p, turns in load_scripts(Path(dataset).expanduser())
+        ]
+        attack = "scripted"
+    else:
+        return None
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(triples)
+    return [
+        Sample(
+            id=f"{o.id}:{attack}:{d}",
+            input=o.request,
+            metadata={
+                "objective": o.to_dict(),
+                "persona": p.to_dict(),
+                "objective_id": o.id,
+                "category": o.category,
+                "attack": attack,
+                "defense": d,
+                **extra,
+            },
+        )
+        for o, p, extra in triples
+        for d in defenses
+    ]
+
+
 @solver
 def redteam_attack(attacks: list[str], **options: Any) -> Solver:
     """Run each sample's attack (its ``attack`` metadata) as a conversation with the target."""
@@ -128,14 +172,18 @@ def redteam(
     _positive("--perplexity-threshold", threshold, "--perplexity-threshold")
     if judge not in ("rules", "llm"):
         raise InputError(f"judge {judge!r} is not available for redteam", "--judge", "rules, llm")
-    objectives = load_objectives(None if dataset == "psysafe" else Path(dataset).expanduser())
-    samples = build_samples(
-        objectives,
-        load_personas(Path(personas).expanduser() if personas else None),
-        attacks,
-        defenses,
-        shuffle,
-    )
+    samples = _byod_samples(dataset, attacks, defenses, shuffle)
+    if samples is not None:
+        attacks = sorted({str(s.metadata["attack"]) for s in samples})  # type: ignore[index]
+    else:
+        objectives = load_objectives(None if dataset == "psysafe" else Path(dataset).expanduser())
+        samples = build_samples(
+            objectives,
+            load_personas(Path(personas).expanduser() if personas else None),
+            attacks,
+            defenses,
+            shuffle,
+        )
     return Task(
         dataset=MemoryDataset(samples, name="redteam"),
         solver=redteam_attack(
@@ -163,7 +211,7 @@ def redteam(
             "max_turns": turns,
             "perplexity_threshold": threshold,
             "system_prompt": prompt_label(system_prompt),
-            "dataset": "psysafe" if dataset == "psysafe" else str(dataset),
+            "dataset": "psysafe" if dataset == "psysafe" else str(dataset).split(":")[0],
             "judge": judge,
             "n_candidates": n_candidates,
         },

@@ -14,6 +14,7 @@ from psysafe.suites.redteam.attacks.crescendo import crescendo
 from psysafe.suites.redteam.attacks.direct import direct
 from psysafe.suites.redteam.attacks.metaphor import metaphor
 from psysafe.suites.redteam.attacks.pcsa import pcsa
+from psysafe.suites.redteam.attacks.persona import persona
 from psysafe.suites.redteam.attacks.scripted import scripted
 
 ATTACKS: dict[str, Callable[..., Solver]] = {
@@ -25,8 +26,10 @@ ATTACKS: dict[str, Callable[..., Solver]] = {
     "coa": coa,
     "metaphor": metaphor,
 }
+# Attacks that a dataset selects (not on --attack): VERA-MH personas played by the client.
+DATASET_ATTACKS: dict[str, Callable[..., Solver]] = {"persona": persona}
 # Attacks that call the client model (scripted and direct need none).
-CLIENT_ATTACKS = ("pcsa", "crescendo", "actor", "coa", "metaphor")
+CLIENT_ATTACKS = ("pcsa", "crescendo", "actor", "coa", "metaphor", "persona")
 
 
 def parse_attacks(spec: str | list[str] | None) -> list[str]:
@@ -42,7 +45,7 @@ def parse_attacks(spec: str | list[str] | None) -> list[str]:
 
 
 def attack_solvers(names: list[str], **options: Any) -> dict[str, Solver]:
-    return {n: ATTACKS[n](**options) for n in names}
+    return {n: {**ATTACKS, **DATASET_ATTACKS}[n](**options) for n in names}
 
 
 __all__ = ["ATTACKS", "CLIENT_ATTACKS", "attack_solvers", "parse_attacks"]

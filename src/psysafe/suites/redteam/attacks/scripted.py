@@ -24,8 +24,14 @@ def script_strategy(objective_id: str, seed: int = 0) -> str:
 async def run(conv: Conversation) -> None:
     from psysafe.suites.redteam.scripts import render_script
 
-    strategy = script_strategy(conv.objective.id, conv.settings.seed)
-    for text in render_script(conv.objective, conv.persona, strategy, conv.settings.max_turns):
+    own = conv.state.metadata.get("script")  # a user's own script: sent as written
+    strategy = "own_script" if own else script_strategy(conv.objective.id, conv.settings.seed)
+    turns = (
+        list(own)[: conv.settings.max_turns]
+        if own
+        else render_script(conv.objective, conv.persona, strategy, conv.settings.max_turns)
+    )
+    for text in turns:
         await conv.send(text, strategy=strategy)
         if conv.done:
             break

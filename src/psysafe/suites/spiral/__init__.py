@@ -1,0 +1,1 @@
+"""The spiral suite: long conversations in which a belief or plan escalates."""
