@@ -31,16 +31,16 @@ dev: $(BIN)/.dev
 # A short pass over every suite on the embedded model: a plumbing check of the install, not a
 # verdict on any model (SmolLM2-135M is a demo target). Measured by `python -m bench.demo`.
 DEMO_LIMIT ?= 6
-DEMO_TOKENS ?= 64
+DEMO_TOKENS ?= 48
 demo: install
 	@echo "== psysafe demo: a seeded sample of each suite on the embedded SmolLM2-135M (no API key)"
 	$(BIN)/psysafe doctor
 	$(BIN)/psysafe list
-	$(BIN)/psysafe run stigma critical --limit $(DEMO_LIMIT) --max-tokens $(DEMO_TOKENS) --system-prompt therapist --log-dir $(DEMO_DIR) --display log
-	$(BIN)/psysafe run redteam --attack scripted --limit 3 --max-turns 2 --max-tokens $(DEMO_TOKENS) --log-dir $(DEMO_DIR)/redteam --display log
-	$(BIN)/psysafe report $(DEMO_DIR) $(DEMO_DIR)/redteam --out $(DEMO_DIR)/report.html
+	$(BIN)/psysafe run stigma critical --guard --limit $(DEMO_LIMIT) --max-tokens $(DEMO_TOKENS) --system-prompt therapist --log-dir $(DEMO_DIR) --display log
+	$(BIN)/psysafe run redteam spiral --attack scripted --limit 2 --max-turns 2 --max-tokens $(DEMO_TOKENS) --log-dir $(DEMO_DIR)/multiturn --display log
+	$(BIN)/psysafe report $(DEMO_DIR) $(DEMO_DIR)/multiturn --out $(DEMO_DIR)/report.html
 	@echo
-	@echo "Demo results: $(DEMO_DIR)/summary.json and $(DEMO_DIR)/redteam/summary.json"
+	@echo "Demo results: $(DEMO_DIR)/summary.json and $(DEMO_DIR)/multiturn/summary.json"
 	@echo "Logs: browse with $(BIN)/inspect view --log-dir $(DEMO_DIR)"
 	@echo "Report (one self-contained HTML file, opens offline): $(DEMO_DIR)/report.html"
 

@@ -25,7 +25,7 @@ def main() -> dict[str, Any]:
         raise SystemExit(f"make demo failed ({p.returncode}): {p.stderr[-2000:]}")
     produced = {
         "summary.json": (out / "summary.json").is_file(),
-        "redteam/summary.json": (out / "redteam" / "summary.json").is_file(),
+        "multiturn/summary.json": (out / "multiturn" / "summary.json").is_file(),
         "report.html": (out / "report.html").is_file(),
     }
     rows = [
