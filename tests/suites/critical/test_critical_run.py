@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from inspect_ai.log import read_eval_log, recompute_metrics
 
 from psysafe.cli import main
 from tests.openai_server import OpenAIServer, Reply, last_user_message
@@ -88,6 +90,24 @@ def test_critical_llm_judge_on_loopback_grader_unparseable_is_unscored(
     # Unscored responses are neither appropriate nor inappropriate: not in n.
     assert m["overall"]["n"] == counts["scored"]
     assert loop_model_env.model_counts[grader] > loop_model_env.model_counts[target]
+
+    # What any Inspect tool reads: the log's results (stock accuracy over the score values)
+    # give psysafe's rate, with unscored samples in neither numerator nor denominator.
+    log = read_eval_log(run["log"])
+    assert log.results is not None
+    res = log.results.scores[0]
+    assert res.scored_samples == counts["scored"]
+    assert res.unscored_samples == counts["unscored"] + counts["empty"]
+    assert res.metrics["accuracy"].value == pytest.approx(m["overall"]["rate"])
+    assert log.samples is not None
+    values = [s.scores["critical_judge"].value for s in log.samples if s.scores]
+    assert sum(isinstance(v, float) and math.isnan(v) for v in values) == counts["unscored"]
+    judged = [v for v in values if v in ("C", "I")]
+    assert len(judged) == m["overall"]["n"]
+    assert judged.count("C") / len(judged) == pytest.approx(m["overall"]["rate"])
+    # Inspect's own re-computation from the stored scores agrees.
+    recompute_metrics(log)
+    assert log.results.scores[0].metrics["accuracy"].value == pytest.approx(m["overall"]["rate"])
 
 
 def test_judge_rescores_a_log_without_calling_the_target(
