@@ -108,6 +108,15 @@ def test_critical_llm_judge_on_loopback_grader_unparseable_is_unscored(
     # Inspect's own re-computation from the stored scores agrees.
     recompute_metrics(log)
     assert log.results.scores[0].metrics["accuracy"].value == pytest.approx(m["overall"]["rate"])
+    # Per-condition rates are Inspect grouped metrics (shown by `inspect view`), with a
+    # stimulus-clustered standard error each; the task carries a version.
+    judged_conditions = {c: r for c, r in m["by_condition"].items() if r["n"]}
+    assert judged_conditions
+    for cond, rate in judged_conditions.items():
+        assert res.metrics[cond].value == pytest.approx(rate["rate"])
+        assert f"{cond} se" in res.metrics
+    assert {"stderr", "lower", "upper"} <= set(res.metrics)
+    assert log.eval.task_version == 2
 
 
 def test_judge_rescores_a_log_without_calling_the_target(
