@@ -462,7 +462,8 @@ def cmd_replicate(ns: argparse.Namespace) -> int:
 
 
 def cmd_judge(ns: argparse.Namespace) -> int:
-    """Re-score a finished critical log with another judge; the target is never called."""
+    """Re-score a finished critical or red-team log with another judge; the target (and the
+    red-team client) is never called."""
     from inspect_ai import score as inspect_score
     from inspect_ai.log import read_eval_log, write_eval_log
 
@@ -478,24 +479,39 @@ def cmd_judge(ns: argparse.Namespace) -> int:
         raise InputError(
             f"cannot read log {ns.log!r} ({type(e).__name__})", "psysafe judge"
         ) from None
-    if log.eval.task not in ("psysafe/critical", "critical"):
+    suite = _task_key(log.eval.task)
+    if suite not in ("critical", "redteam"):
         raise InputError(
-            f"log {ns.log!r} is a {log.eval.task} log", "psysafe judge", "a psysafe/critical log"
+            f"log {ns.log!r} is a {log.eval.task} log",
+            "psysafe judge",
+            "a psysafe/critical or psysafe/redteam log",
         )
     judge = ns.judge or ("llm" if ns.grader else "rules")
+    if suite == "redteam" and judge not in ("rules", "llm"):
+        raise InputError(f"judge {judge!r} for a red-team log", "--judge", "rules, llm")
     if judge == "llm" and not ns.grader:
         raise InputError("the llm judge needs a grader model", "--judge llm", "--grader MODEL")
     if ns.grader:
         _check_model(ns.grader, "grader", {})
     md = log.eval.metadata or {}
-    scorer = critical_judge(
-        judge=judge,
-        grader=ns.grader,
-        judge_samples=ns.judge_samples,
-        panel=ns.panel.split(",") if ns.panel else None,
-        seed=ns.seed,
-        empty_inappropriate=bool(md.get("empty_inappropriate")),
-    )
+    if suite == "redteam":
+        from psysafe.suites.redteam import summary as redteam_summary
+        from psysafe.suites.redteam.scorer import redteam_scorer
+
+        scorer = redteam_scorer(
+            judge=judge, grader=ns.grader, judge_samples=ns.judge_samples, seed=ns.seed
+        )
+        summary_module: Any = redteam_summary
+    else:
+        scorer = critical_judge(
+            judge=judge,
+            grader=ns.grader,
+            judge_samples=ns.judge_samples,
+            panel=ns.panel.split(",") if ns.panel else None,
+            seed=ns.seed,
+            empty_inappropriate=bool(md.get("empty_inappropriate")),
+        )
+        summary_module = critical_summary
     # A mock primary model: re-scoring must never reach the target.
     rescored = inspect_score(
         log, scorer, model="mockllm/model", action="overwrite", display=ns.display or "none"
@@ -504,13 +520,13 @@ def cmd_judge(ns: argparse.Namespace) -> int:
     out = Path(ns.out) if ns.out else path.with_name(f"{path.stem}-judge-{judge}{path.suffix}")
     write_eval_log(rescored, str(out))
     entry = {
-        "suite": "critical",
+        "suite": suite,
         "model": log.eval.model,
         "log": str(out),
-        "metrics": critical_summary.summarize(rescored, ns.seed),
+        "metrics": summary_module.summarize(rescored, ns.seed),
     }
-    print(f"== critical on {log.eval.model}, re-judged with {judge}")
-    print(critical_summary.table(entry))
+    print(f"== {suite} on {log.eval.model}, re-judged with {judge}")
+    print(summary_module.table(entry))
     summary_path = out.with_name(f"{out.stem}-summary.json")
     summary_path.write_text(json.dumps({"psysafe": _version(), "runs": [entry]}, indent=2) + "\n")
     print(f"log:     {out}")
@@ -646,8 +662,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
     r.set_defaults(func=cmd_run)
 
-    j = sub.add_parser("judge", help="re-score a critical log with a judge; or: judge validate")
-    j.add_argument("log", metavar="LOG", help="an Inspect log of the critical suite")
+    j = sub.add_parser(
+        "judge", help="re-score a critical or redteam log with a judge; or: judge validate"
+    )
+    j.add_argument("log", metavar="LOG", help="an Inspect log of the critical or redteam suite")
     _judge_options(j)
     j.add_argument("--out", help="where the re-scored log goes (default: beside LOG)")
     j.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])

@@ -154,7 +154,7 @@ def redteam(
             max_tokens=max_tokens,
             temperature=temperature,
         ),
-        scorer=redteam_scorer(),
+        scorer=redteam_scorer(judge=judge, grader=grader, judge_samples=judge_samples, seed=seed),
         config=GenerateConfig(max_tokens=max_tokens, temperature=temperature),
         version=TASK_VERSION,
         metadata={
