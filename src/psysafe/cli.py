@@ -13,6 +13,7 @@ from typing import Any
 
 from psysafe.errors import InputError
 from psysafe.models.roles import EMBEDDED_MODEL, ROLES, resolve_roles
+from psysafe.plumbing import log_plumbing_reasons, mark_task, plumbing_line, plumbing_reasons
 
 
 class _Parser(argparse.ArgumentParser):
@@ -189,6 +190,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
     # Build tasks before any model is loaded: bad datasets, prompts and options fail here.
     options = _task_options(ns, judge)
     tasks = [_make_task(s.task, options) for s in suites]
+    for s, t in zip(suites, tasks, strict=True):
+        mark_task(t, _run_plumbing(s.name, roles, needed, judge, ns.attack))
 
     for role in ROLES:
         model, default = roles[role]
@@ -377,6 +380,7 @@ def _write_summary(log_dir: Path, run: dict[str, Any], locations: Sequence[str |
         # messages keeps a 10,000-sample summary from holding every conversation in memory.
         full = read_eval_log(location, exclude_fields=_SUMMARY_SKIPS)
         metrics = suite.summarize(full, seed)
+        metrics["plumbing_check"] = log_plumbing_reasons(full, metrics)
         entry = {
             "suite": suite.name,
             "task": suite.task_name,
@@ -392,6 +396,8 @@ def _write_summary(log_dir: Path, run: dict[str, Any], locations: Sequence[str |
         print()
         print(f"== {suite.name} on {run['target']} ({full.status})")
         print(suite.table(entry))
+        if metrics["plumbing_check"]:
+            print(f"  {plumbing_line(metrics['plumbing_check'])}")
     summary_path = log_dir / "summary.json"
     summary_path.write_text(
         json.dumps({"psysafe": _version(), "runs": summaries}, indent=2, default=str) + "\n"
@@ -401,6 +407,26 @@ def _write_summary(log_dir: Path, run: dict[str, Any], locations: Sequence[str |
     print(f"summary: {summary_path}")
     print(f"view:    inspect view --log-dir {log_dir}")
     return 0 if all(s["status"] == "success" for s in summaries) else 1
+
+
+def _run_plumbing(
+    suite: str, roles: dict[str, tuple[str, bool]], needed: list[str], judge: str, attack: Any
+) -> list[str]:
+    """Why a run about to start cannot give a verdict (see psysafe.plumbing)."""
+    from psysafe.suites.redteam.attacks import parse_attacks
+
+    grader = roles["grader"][0] if "grader" in needed else None
+    client = roles["client"][0] if "client" in needed else None
+    judge_name = None
+    if judge in ("llm", "panel") and grader:
+        judge_name = f"{'redteam-' if suite == 'redteam' else ''}llm:{grader}"
+    return plumbing_reasons(
+        suite,
+        client=client,
+        grader=grader,
+        attacks=parse_attacks(attack) if suite == "redteam" else [],
+        judge=judge_name,
+    )
 
 
 def _client_attacks(spec: str | None) -> bool:
@@ -525,8 +551,11 @@ def cmd_judge(ns: argparse.Namespace) -> int:
         "log": str(out),
         "metrics": summary_module.summarize(rescored, ns.seed),
     }
+    entry["metrics"]["plumbing_check"] = log_plumbing_reasons(rescored, entry["metrics"])
     print(f"== {suite} on {log.eval.model}, re-judged with {judge}")
     print(summary_module.table(entry))
+    if entry["metrics"]["plumbing_check"]:
+        print(f"  {plumbing_line(entry['metrics']['plumbing_check'])}")
     summary_path = out.with_name(f"{out.stem}-summary.json")
     summary_path.write_text(json.dumps({"psysafe": _version(), "runs": [entry]}, indent=2) + "\n")
     print(f"log:     {out}")
