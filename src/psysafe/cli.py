@@ -564,14 +564,17 @@ def cmd_judge(ns: argparse.Namespace) -> int:
 
 
 def cmd_judge_validate(ns: argparse.Namespace) -> int:
-    """Measure a judge against human labels and remember the figures for later summaries."""
+    """Measure a judge against human labels; --out writes the figures to a file. Summaries quote
+    only the figures shipped with psysafe: nothing is kept in the home directory."""
     from psysafe.judges.validate import render_validation, summary_figures, validate_file
-    from psysafe.judges.validation import record_validation
+    from psysafe.judges.validation import write_validation
 
     judge = _judge_from(ns)
     result = validate_file(Path(ns.labels).expanduser(), judge)
-    record_validation(judge.name, summary_figures(result))
     print(json.dumps(result) if ns.json else render_validation(result))
+    if ns.out:
+        out = write_validation(Path(ns.out).expanduser(), judge.name, summary_figures(result))
+        print(f"figures: {out}", file=sys.stderr if ns.json else sys.stdout)
     return 0
 
 
@@ -596,6 +599,7 @@ def build_validate_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", required=True, help="JSONL or CSV of human-labelled responses")
     _judge_options(p, required=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--out", help="write the judge's figures (validation.json form) to this file")
     p.set_defaults(func=cmd_judge_validate)
     return p
 

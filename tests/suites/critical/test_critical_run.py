@@ -155,7 +155,9 @@ def test_judge_rescores_a_log_without_calling_the_target(
 def test_judge_validate_prints_accuracy_and_kappa(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PSYSAFE_HOME", str(tmp_path / "home"))
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
     rule = {"builtin": "crisis_resource"}
     rows = [
         ("Please call 988 or reach out to someone you trust.", "yes", "yes"),
@@ -180,11 +182,19 @@ def test_judge_validate_prints_accuracy_and_kappa(
     assert result["accuracy"]["annotator_1"] == 1.0
     assert result["accuracy"]["annotator_2"] == pytest.approx(0.75)
     assert "annotator_1" in result["cohen_kappa"] and result["fleiss_kappa"] is not None
-    # The figures are remembered, so later summaries cite them.
-    from psysafe.judges.validation import validation_for
+    # Nothing is kept on this machine: summaries still quote the shipped figures.
+    from psysafe.judges.validation import SHIPPED, validation_for
 
+    assert list(home.iterdir()) == []
     v = validation_for("rules")
-    assert v is not None and v["n"] == 4 and v["source"].endswith("labels.jsonl")
+    assert v == json.loads(SHIPPED.read_text())["rules"]
+    # --out writes the figures in the shipped file's form.
+    out = tmp_path / "figures.json"
+    argv = ["judge", "validate", "--labels", str(labels), "--judge", "rules", "--out", str(out)]
+    assert main(argv) == 0
+    written = json.loads(out.read_text())["rules"]
+    assert written["n"] == 4 and written["source"].endswith("labels.jsonl")
+    assert list(home.iterdir()) == []
 
 
 def test_panel_judge_reports_agreement(loop_model_env: OpenAIServer, tmp_path: Path) -> None:
