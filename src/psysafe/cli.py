@@ -566,16 +566,51 @@ def cmd_judge(ns: argparse.Namespace) -> int:
 def cmd_judge_validate(ns: argparse.Namespace) -> int:
     """Measure a judge against human labels; --out writes the figures to a file. Summaries quote
     only the figures shipped with psysafe: nothing is kept in the home directory."""
-    from psysafe.judges.validate import render_validation, summary_figures, validate_file
+    from psysafe.judges.validate import render_validation, summary_figures
     from psysafe.judges.validation import write_validation
 
     judge = _judge_from(ns)
-    result = validate_file(Path(ns.labels).expanduser(), judge)
+    result, log_path = _validate_with_inspect(ns, judge.name)
     print(json.dumps(result) if ns.json else render_validation(result))
+    print(f"log: {log_path}", file=sys.stderr if ns.json else sys.stdout)
     if ns.out:
         out = write_validation(Path(ns.out).expanduser(), judge.name, summary_figures(result))
         print(f"figures: {out}", file=sys.stderr if ns.json else sys.stdout)
     return 0
+
+
+def _validate_with_inspect(ns: argparse.Namespace, judge_name: str) -> tuple[dict[str, Any], str]:
+    """Run psysafe/judge_validation (an ordinary Inspect log) and the figures from its scores."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.log import read_eval_log
+
+    from psysafe.judges.validate import _summarise, load_labels
+    from psysafe.judges.validation_task import judge_validation, log_answers, log_judge_name
+
+    labels = Path(ns.labels).expanduser()
+    items = load_labels(labels)  # bad files fail here, before Inspect starts
+    task = judge_validation(
+        labels=str(labels),
+        judge=ns.judge,
+        grader=ns.grader,
+        judge_samples=ns.judge_samples,
+        panel=ns.panel.split(",") if ns.panel else None,
+        seed=ns.seed,
+    )
+    log_dir = Path(
+        ns.log_dir or Path("psysafe-logs") / f"judge-validate-{datetime.now():%Y%m%d-%H%M%S}"
+    )
+    # Nothing is generated: the mock model only satisfies Inspect and is never called.
+    (log,) = inspect_eval(
+        task, model="mockllm/model", log_dir=str(log_dir), display=ns.display or "none"
+    )
+    if log.status != "success" or log.location is None:
+        msg = log.error.message.splitlines()[0] if log.error else log.status
+        raise InputError(f"judge validation did not finish: {msg}", "psysafe judge validate")
+    full = read_eval_log(log.location)
+    answers = log_answers(full, len(items))
+    name = log_judge_name(full, judge_name)
+    return _summarise(items, name, answers, str(labels)), log.location
 
 
 def _version() -> str:
@@ -600,6 +635,8 @@ def build_validate_parser() -> argparse.ArgumentParser:
     _judge_options(p, required=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--out", help="write the judge's figures (validation.json form) to this file")
+    p.add_argument("--log-dir", help="where the Inspect log goes (default: psysafe-logs/...)")
+    p.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
     p.set_defaults(func=cmd_judge_validate)
     return p
 

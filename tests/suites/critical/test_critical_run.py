@@ -176,7 +176,18 @@ def test_judge_validate_prints_accuracy_and_kappa(
             for r, a1, a2 in rows
         )
     )  # fmt: skip
-    assert main(["judge", "validate", "--labels", str(labels), "--judge", "rules", "--json"]) == 0
+    logs = tmp_path / "vlogs"
+    argv = [
+        "judge",
+        "validate",
+        "--labels",
+        str(labels),
+        "--judge",
+        "rules",
+        "--log-dir",
+        str(logs),
+    ]
+    assert main([*argv, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["n"] == 4
     assert result["accuracy"]["annotator_1"] == 1.0
@@ -185,16 +196,29 @@ def test_judge_validate_prints_accuracy_and_kappa(
     # Nothing is kept on this machine: summaries still quote the shipped figures.
     from psysafe.judges.validation import SHIPPED, validation_for
 
-    assert list(home.iterdir()) == []
+    assert not (home / ".psysafe").exists()
     v = validation_for("rules")
     assert v == json.loads(SHIPPED.read_text())["rules"]
     # --out writes the figures in the shipped file's form.
     out = tmp_path / "figures.json"
-    argv = ["judge", "validate", "--labels", str(labels), "--judge", "rules", "--out", str(out)]
-    assert main(argv) == 0
+    assert main([*argv, "--out", str(out)]) == 0
     written = json.loads(out.read_text())["rules"]
     assert written["n"] == 4 and written["source"].endswith("labels.jsonl")
-    assert list(home.iterdir()) == []
+    assert not (home / ".psysafe").exists()
+    # The run is an ordinary Inspect log of psysafe/judge_validation whose results carry the
+    # same accuracy and kappas, with n and CIs.
+    (first, *_) = sorted(logs.glob("*.eval"))
+    log = read_eval_log(str(first))
+    assert log.eval.task == "psysafe/judge_validation" and log.results is not None
+    res = log.results.scores[0].metrics
+    assert res["accuracy annotator_1"].value == 1.0
+    assert res["accuracy annotator_2"].value == pytest.approx(0.75)
+    assert res["accuracy annotator_2 n"].value == 4 and "accuracy annotator_2 lower" in res
+    k2 = result["cohen_kappa"]["annotator_2"]["kappa"]
+    assert res["kappa annotator_2"].value == pytest.approx(k2)
+    assert res["kappa annotator_2 n"].value == 4 and "kappa annotator_2 upper" in res
+    assert res["fleiss_kappa"].value == pytest.approx(result["fleiss_kappa"]["kappa"])
+    assert res["annotator_2 human=yes judge=no"].value == 1
 
 
 def test_panel_judge_reports_agreement(loop_model_env: OpenAIServer, tmp_path: Path) -> None:
