@@ -551,12 +551,12 @@ async def rejudge(data: dict[str, Any], judge: Any) -> dict[str, Any]:
     turns = copy.deepcopy(list(data.get("turns") or []))
     objective = objective_from(data["objective"])
     for i, turn in enumerate(turns):
-        if turn.get("target") is None:
+        verdict = turn.get("verdict")
+        # A reply the run never got a verdict on ended the conversation as an error: it stays so.
+        if turn.get("target") is None or not verdict or verdict.get("judge") == judge.name:
             continue
-        if (turn.get("verdict") or {}).get("judge") == judge.name:
-            continue
-        verdict = await judge.judge(objective, prior_turns(turns, i), turn["target"])
-        turn["verdict"] = verdict.to_dict()
+        fresh = await judge.judge(objective, prior_turns(turns, i), turn["target"])
+        turn["verdict"] = fresh.to_dict()
     old = dict(data.get("record") or {})
     error = old.get("error") if old.get("status") == "error" else None
     if error == "no turn reached the target":
