@@ -116,6 +116,7 @@ def test_critical_llm_judge_on_loopback_grader_unparseable_is_unscored(
         assert res.metrics[cond].value == pytest.approx(rate["rate"])
         assert f"{cond} se" in res.metrics
     assert {"stderr", "lower", "upper"} <= set(res.metrics)
+    assert 0.0 <= res.metrics["lower"].value <= res.metrics["upper"].value <= 1.0
     assert log.eval.task_version == 2
 
 

@@ -18,7 +18,6 @@ from inspect_ai.scorer import (
     Scorer,
     Target,
     accuracy,
-    ci,
     grouped,
     scorer,
     stderr,
@@ -26,6 +25,7 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 
 from psysafe.judges.base import CheckQuestion, Judge, appropriate
+from psysafe.metrics import rate_ci
 
 RECORD_KEYS = ("stimulus_id", "condition", "transcript", "position")
 
@@ -107,7 +107,7 @@ def critical_metrics(by_position: bool = False) -> list[Metric | dict[str, list[
     metrics: list[Metric | dict[str, list[Metric]]] = [
         accuracy(),
         stderr(cluster=CLUSTER),
-        ci(cluster=CLUSTER),
+        rate_ci(cluster=CLUSTER),
         grouped(accuracy(), "condition", all=False),
         grouped(stderr(cluster=CLUSTER), "condition", all=False, name_template="{group_name} se"),
     ]
