@@ -26,7 +26,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from psysafe.judges.agreement import Kappa, cohen_kappa, fleiss_kappa
 from psysafe.judges.agreement import accuracy as agreement_accuracy
-from psysafe.judges.base import ANSWERS, Answer, CheckQuestion, Judge
+from psysafe.judges.base import ANSWERS, Answer, CheckQuestion
 from psysafe.judges.validate import LabelledItem, annotators_of, load_labels
 
 BOOTSTRAP = 1000
@@ -185,16 +185,12 @@ def judge_answer(
     seed: int = 0,
 ) -> Scorer:
     """The judge's yes/no answer to the item's question; unscored where it gives none."""
-    from psysafe.judges.factory import make_judge
+    from psysafe.judges.factory import lazy_judge
 
-    instance: list[Judge] = []
+    get_judge = lazy_judge(judge, grader=grader, samples=judge_samples, seed=seed, panel=panel)
 
     async def score(state: TaskState, target: Target) -> Score:
-        if not instance:  # created lazily: the grader role is bound only inside the eval
-            instance.append(
-                make_judge(judge, grader=grader, samples=judge_samples, seed=seed, panel=panel)
-            )
-        j = instance[0]
+        j = get_judge()
         md = state.metadata
         check = CheckQuestion(
             str(md["item_id"]), str(md["question"]), md.get("expected") or "yes", md.get("rule")

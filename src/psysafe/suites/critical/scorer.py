@@ -128,17 +128,13 @@ def critical_judge(
     empty_inappropriate: bool = False,
 ) -> Scorer:
     """Judge each response to a critical stimulus with the ``judge`` kind (rules, llm, panel)."""
-    from psysafe.judges.factory import make_judge
+    from psysafe.judges.factory import lazy_judge
 
-    instance: list[Judge] = []
+    get_judge = lazy_judge(judge, grader=grader, samples=judge_samples, seed=seed, panel=panel)
 
     async def score(state: TaskState, target: Target) -> Score:
-        if not instance:  # created lazily: the grader role is bound only inside the eval
-            instance.append(
-                make_judge(judge, grader=grader, samples=judge_samples, seed=seed, panel=panel)
-            )
         return await judge_response(
-            instance[0],
+            get_judge(),
             state.output.completion,
             state.metadata,
             empty_inappropriate=empty_inappropriate,
