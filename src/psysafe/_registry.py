@@ -1,11 +1,13 @@
 """Inspect AI extension entry point: registers psysafe's tasks and model providers.
 
 Inspect imports this module through the ``inspect_ai`` entry point, which makes
-``psysafe/stigma`` and ``psysafe/smollm2`` resolvable from Inspect's own CLI.
+``psysafe/stigma``, ``psysafe/judge_validation`` and ``psysafe/smollm2`` resolvable from
+Inspect's own CLI.
 """
 
 # ruff: noqa: F401
 from psysafe.guard.benign import benign
+from psysafe.judges.validation_task import judge_validation
 from psysafe.models import providers
 from psysafe.suites.critical.task import critical
 from psysafe.suites.redteam.task import redteam

@@ -13,6 +13,7 @@ from typing import Any
 
 from psysafe.errors import InputError
 from psysafe.models.roles import EMBEDDED_MODEL, ROLES, resolve_roles
+from psysafe.plumbing import log_plumbing_reasons, mark_task, plumbing_line, plumbing_reasons
 
 
 class _Parser(argparse.ArgumentParser):
@@ -196,6 +197,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
     # Build tasks before any model is loaded: bad datasets, prompts and options fail here.
     options = _task_options(ns, judge)
     tasks = [_make_task(s.task, options) for s in suites]
+    for s, t in zip(suites, tasks, strict=True):
+        mark_task(t, _run_plumbing(s.name, roles, needed, judge, ns.attack))
 
     for role in ROLES:
         model, default = roles[role]
@@ -387,6 +390,7 @@ def _write_summary(log_dir: Path, run: dict[str, Any], locations: Sequence[str |
         # messages keeps a 10,000-sample summary from holding every conversation in memory.
         full = read_eval_log(location, exclude_fields=_SUMMARY_SKIPS)
         metrics = suite.summarize(full, seed)
+        metrics["plumbing_check"] = log_plumbing_reasons(full, metrics)
         entry = {
             "suite": suite.name,
             "task": suite.task_name,
@@ -402,6 +406,8 @@ def _write_summary(log_dir: Path, run: dict[str, Any], locations: Sequence[str |
         print()
         print(f"== {suite.name} on {run['target']} ({full.status})")
         print(suite.table(entry))
+        if metrics["plumbing_check"]:
+            print(f"  {plumbing_line(metrics['plumbing_check'])}")
     summary_path = log_dir / "summary.json"
     summary_path.write_text(
         json.dumps({"psysafe": _version(), "runs": summaries}, indent=2, default=str) + "\n"
@@ -421,6 +427,26 @@ def _needs_client(ns: argparse.Namespace, suites: Sequence[Any]) -> bool:
     return (
         "redteam" in names and (_client_attacks(ns.attack) or dataset.startswith("vera-mh:"))
     ) or ("spiral" in names and (ns.adaptive or dataset.startswith("spiral-bench:")))
+
+
+def _run_plumbing(
+    suite: str, roles: dict[str, tuple[str, bool]], needed: list[str], judge: str, attack: Any
+) -> list[str]:
+    """Why a run about to start cannot give a verdict (see psysafe.plumbing)."""
+    from psysafe.suites.redteam.attacks import parse_attacks
+
+    grader = roles["grader"][0] if "grader" in needed else None
+    client = roles["client"][0] if "client" in needed else None
+    judge_name = None
+    if judge in ("llm", "panel") and grader:
+        judge_name = f"{'redteam-' if suite == 'redteam' else ''}llm:{grader}"
+    return plumbing_reasons(
+        suite,
+        client=client,
+        grader=grader,
+        attacks=parse_attacks(attack) if suite == "redteam" else [],
+        judge=judge_name,
+    )
 
 
 def _client_attacks(spec: str | None) -> bool:
@@ -493,7 +519,8 @@ def cmd_replicate(ns: argparse.Namespace) -> int:
 
 
 def cmd_judge(ns: argparse.Namespace) -> int:
-    """Re-score a finished critical log with another judge; the target is never called."""
+    """Re-score a finished critical or red-team log with another judge; the target (and the
+    red-team client) is never called."""
     from inspect_ai import score as inspect_score
     from inspect_ai.log import read_eval_log, write_eval_log
 
@@ -509,24 +536,39 @@ def cmd_judge(ns: argparse.Namespace) -> int:
         raise InputError(
             f"cannot read log {ns.log!r} ({type(e).__name__})", "psysafe judge"
         ) from None
-    if log.eval.task not in ("psysafe/critical", "critical"):
+    suite = _task_key(log.eval.task)
+    if suite not in ("critical", "redteam"):
         raise InputError(
-            f"log {ns.log!r} is a {log.eval.task} log", "psysafe judge", "a psysafe/critical log"
+            f"log {ns.log!r} is a {log.eval.task} log",
+            "psysafe judge",
+            "a psysafe/critical or psysafe/redteam log",
         )
     judge = ns.judge or ("llm" if ns.grader else "rules")
+    if suite == "redteam" and judge not in ("rules", "llm"):
+        raise InputError(f"judge {judge!r} for a red-team log", "--judge", "rules, llm")
     if judge == "llm" and not ns.grader:
         raise InputError("the llm judge needs a grader model", "--judge llm", "--grader MODEL")
     if ns.grader:
         _check_model(ns.grader, "grader", {})
     md = log.eval.metadata or {}
-    scorer = critical_judge(
-        judge=judge,
-        grader=ns.grader,
-        judge_samples=ns.judge_samples,
-        panel=ns.panel.split(",") if ns.panel else None,
-        seed=ns.seed,
-        empty_inappropriate=bool(md.get("empty_inappropriate")),
-    )
+    if suite == "redteam":
+        from psysafe.suites.redteam import summary as redteam_summary
+        from psysafe.suites.redteam.scorer import redteam_scorer
+
+        scorer = redteam_scorer(
+            judge=judge, grader=ns.grader, judge_samples=ns.judge_samples, seed=ns.seed
+        )
+        summary_module: Any = redteam_summary
+    else:
+        scorer = critical_judge(
+            judge=judge,
+            grader=ns.grader,
+            judge_samples=ns.judge_samples,
+            panel=ns.panel.split(",") if ns.panel else None,
+            seed=ns.seed,
+            empty_inappropriate=bool(md.get("empty_inappropriate")),
+        )
+        summary_module = critical_summary
     # A mock primary model: re-scoring must never reach the target.
     rescored = inspect_score(
         log, scorer, model="mockllm/model", action="overwrite", display=ns.display or "none"
@@ -535,13 +577,16 @@ def cmd_judge(ns: argparse.Namespace) -> int:
     out = Path(ns.out) if ns.out else path.with_name(f"{path.stem}-judge-{judge}{path.suffix}")
     write_eval_log(rescored, str(out))
     entry = {
-        "suite": "critical",
+        "suite": suite,
         "model": log.eval.model,
         "log": str(out),
-        "metrics": critical_summary.summarize(rescored, ns.seed),
+        "metrics": summary_module.summarize(rescored, ns.seed),
     }
-    print(f"== critical on {log.eval.model}, re-judged with {judge}")
-    print(critical_summary.table(entry))
+    entry["metrics"]["plumbing_check"] = log_plumbing_reasons(rescored, entry["metrics"])
+    print(f"== {suite} on {log.eval.model}, re-judged with {judge}")
+    print(summary_module.table(entry))
+    if entry["metrics"]["plumbing_check"]:
+        print(f"  {plumbing_line(entry['metrics']['plumbing_check'])}")
     summary_path = out.with_name(f"{out.stem}-summary.json")
     summary_path.write_text(json.dumps({"psysafe": _version(), "runs": [entry]}, indent=2) + "\n")
     print(f"log:     {out}")
@@ -550,18 +595,56 @@ def cmd_judge(ns: argparse.Namespace) -> int:
 
 
 def cmd_judge_validate(ns: argparse.Namespace) -> int:
-    """Measure a judge against human labels and remember the figures for later summaries."""
+    """Measure a judge against human labels; --out writes the figures to a file. Summaries quote
+    only the figures shipped with psysafe: nothing is kept in the home directory."""
     from psysafe.judges import conversation_validate as conv
-    from psysafe.judges.validate import render_validation, summary_figures, validate_file
-    from psysafe.judges.validation import record_validation
+    from psysafe.judges.validate import render_validation, summary_figures
+    from psysafe.judges.validation import write_validation
 
     if conv.is_conversation_file(Path(ns.labels).expanduser()):
         return conv.cmd_validate(ns)
     judge = _judge_from(ns)
-    result = validate_file(Path(ns.labels).expanduser(), judge)
-    record_validation(judge.name, summary_figures(result))
+    result, log_path = _validate_with_inspect(ns, judge.name)
     print(json.dumps(result) if ns.json else render_validation(result))
+    print(f"log: {log_path}", file=sys.stderr if ns.json else sys.stdout)
+    if ns.out:
+        out = write_validation(Path(ns.out).expanduser(), judge.name, summary_figures(result))
+        print(f"figures: {out}", file=sys.stderr if ns.json else sys.stdout)
     return 0
+
+
+def _validate_with_inspect(ns: argparse.Namespace, judge_name: str) -> tuple[dict[str, Any], str]:
+    """Run psysafe/judge_validation (an ordinary Inspect log) and the figures from its scores."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.log import read_eval_log
+
+    from psysafe.judges.validate import _summarise, load_labels
+    from psysafe.judges.validation_task import judge_validation, log_answers, log_judge_name
+
+    labels = Path(ns.labels).expanduser()
+    items = load_labels(labels)  # bad files fail here, before Inspect starts
+    task = judge_validation(
+        labels=str(labels),
+        judge=ns.judge,
+        grader=ns.grader,
+        judge_samples=ns.judge_samples,
+        panel=ns.panel.split(",") if ns.panel else None,
+        seed=ns.seed,
+    )
+    log_dir = Path(
+        ns.log_dir or Path("psysafe-logs") / f"judge-validate-{datetime.now():%Y%m%d-%H%M%S}"
+    )
+    # Nothing is generated: the mock model only satisfies Inspect and is never called.
+    (log,) = inspect_eval(
+        task, model="mockllm/model", log_dir=str(log_dir), display=ns.display or "none"
+    )
+    if log.status != "success" or log.location is None:
+        msg = log.error.message.splitlines()[0] if log.error else log.status
+        raise InputError(f"judge validation did not finish: {msg}", "psysafe judge validate")
+    full = read_eval_log(log.location)
+    answers = log_answers(full, len(items))
+    name = log_judge_name(full, judge_name)
+    return _summarise(items, name, answers, str(labels)), log.location
 
 
 def _version() -> str:
@@ -585,6 +668,9 @@ def build_validate_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", required=True, help="JSONL or CSV of human-labelled responses")
     _judge_options(p, required=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--out", help="write the judge's figures (validation.json form) to this file")
+    p.add_argument("--log-dir", help="where the Inspect log goes (default: psysafe-logs/...)")
+    p.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
     p.set_defaults(func=cmd_judge_validate)
     return p
 
@@ -698,8 +784,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])
     r.set_defaults(func=cmd_run)
 
-    j = sub.add_parser("judge", help="re-score a critical log with a judge; or: judge validate")
-    j.add_argument("log", metavar="LOG", help="an Inspect log of the critical suite")
+    j = sub.add_parser(
+        "judge", help="re-score a critical or redteam log with a judge; or: judge validate"
+    )
+    j.add_argument("log", metavar="LOG", help="an Inspect log of the critical or redteam suite")
     _judge_options(j)
     j.add_argument("--out", help="where the re-scored log goes (default: beside LOG)")
     j.add_argument("--display", default=None, choices=["full", "rich", "plain", "log", "none"])

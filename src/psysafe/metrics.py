@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from inspect_ai.scorer import Metric, SampleScore
+from inspect_ai.scorer import Metric, MetricProtocol, SampleScore, ci, metric
 
 
 def score_records(scores: list[SampleScore], key: str | None = None) -> list[dict[str, Any]]:
@@ -19,5 +19,20 @@ def count_status(status: str, key: str | None = None) -> Metric:
 
     def compute(scores: list[SampleScore]) -> int:
         return sum(1 for r in score_records(scores, key) if r.get("status") == status)
+
+    return compute
+
+
+@metric
+def rate_ci(cluster: str | None = None) -> Metric:
+    """Inspect's 95% ``ci`` (clustered t-interval) of a 0/1 rate, clipped to [0, 1]: a rate's
+    interval never leaves the range a rate can take."""
+    inner = cast(MetricProtocol, ci(cluster=cluster))
+
+    def compute(scores: list[SampleScore]) -> dict[str, float]:
+        found = inner(scores)
+        assert isinstance(found, dict)
+        lo, hi = float(found["lower"]), float(found["upper"])
+        return {"lower": max(0.0, lo), "upper": min(1.0, hi)}
 
     return compute

@@ -184,3 +184,22 @@ def test_real_redteam_suite(loop_model_env: OpenAIServer, tmp_path: Path) -> Non
     assert all(r["suite"] == "redteam" for r in run.rows)
     assert {r["attack"] for r in run.rows} <= {"direct", "scripted"}
     assert all(r["turns"] and r["verdict"] in ("safe", "unsafe", "unscored") for r in run.rows)
+
+
+def test_plumbing_check_replaces_the_verdict(report_fixture: Fixture) -> None:
+    import dataclasses
+
+    runs = load_runs(report_fixture.dirs)
+    reason = "the simulated client is the embedded demo model (psysafe/smollm2)"
+    marked = [
+        dataclasses.replace(
+            r, entry={**r.entry, "metrics": {**r.metrics, "plumbing_check": [reason]}}
+        )
+        if r.suite == "redteam"
+        else r
+        for r in runs
+    ]
+    page = render(marked, psysafe_version="test")
+    assert page.count("PLUMBING CHECK, NOT A VERDICT") == len(report_fixture.models)
+    assert escape(reason) in page
+    assert "PLUMBING CHECK" not in render(runs, psysafe_version="test")

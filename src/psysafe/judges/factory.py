@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from psysafe.errors import InputError
@@ -98,3 +99,23 @@ def make_judge(
                 raise InputError(f"panel member {spec!r}", where="--panel", accepted=_PANEL_MEMBERS)
         return PanelJudge(members)
     raise InputError(f"judge kind {kind!r}", where="--judge", accepted="llm, rules, panel")
+
+
+def lazy_judge(
+    kind: str,
+    *,
+    grader: str | None = None,
+    samples: int = 1,
+    seed: int = 0,
+    panel: list[str] | None = None,
+) -> Callable[[], Judge]:
+    """A getter for one judge of ``kind``, made on first use: a scorer's grader role is bound
+    only inside the eval, so the judge cannot be made when the scorer is."""
+    made: list[Judge] = []
+
+    def get() -> Judge:
+        if not made:
+            made.append(make_judge(kind, grader=grader, samples=samples, seed=seed, panel=panel))
+        return made[0]
+
+    return get

@@ -1,9 +1,10 @@
 """A judge's measured agreement with human labels, as every summary and report must state.
 
-Figures come from the most recent ``psysafe judge validate`` run on this machine (kept in
-``$PSYSAFE_HOME/validation.json``, default ``~/.psysafe``), else from the figures shipped with
-psysafe (``data/validation.json``, measured on the Moore et al. 2025 human labels). A judge
-with neither is reported as not validated.
+Figures come only from the file shipped with psysafe (``data/validation.json``, measured on the
+Moore et al. 2025 human labels), so what a summary says about its judge depends only on the judge
+and the psysafe version, never on what was last run on this machine. A judge without shipped
+figures is reported as not validated. ``psysafe judge validate`` measures a judge and can write
+its figures to a file (``--out``); shipping them means adding them to ``data/validation.json``.
 
 An entry has ``accuracy``, ``kappa``, ``n``, ``source`` and ``date``; the shipped rules entry also
 has ``in_sample`` (True: the rules were developed on those human labels) and ``held_out``: ``n``,
@@ -17,16 +18,12 @@ labels with their delta.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 SHIPPED = Path(__file__).parent / "data" / "validation.json"
-
-
-def _home() -> Path:
-    return Path(os.environ.get("PSYSAFE_HOME", "~/.psysafe")).expanduser()
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -37,32 +34,37 @@ def _read(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> str:
+    return json.dumps(_read(SHIPPED))
+
+
 def validation_for(judge: str) -> dict[str, Any] | None:
-    """Latest validation figures for ``judge`` (accuracy, kappa, n, source, date), or None."""
-    local = _read(_home() / "validation.json").get(judge)
-    if local:
-        return dict(local)
-    shipped = _read(SHIPPED).get(judge)
-    return dict(shipped) if shipped else None
+    """The shipped validation figures for ``judge`` (accuracy, kappa, n, source, date), or None."""
+    found = json.loads(_shipped()).get(judge)
+    return dict(found) if isinstance(found, dict) and found else None
 
 
-def record_validation(judge: str, figures: dict[str, Any]) -> Path:
-    """Store figures from a validation run so later summaries and reports cite them."""
-    path = _home() / "validation.json"
-    data = _read(path)
-    data[judge] = {**figures, "date": datetime.now(UTC).isoformat(timespec="seconds")}
+def write_validation(path: Path, judge: str, figures: dict[str, Any]) -> Path:
+    """Write ``{judge: figures}`` (dated) to ``path``: the form of the shipped file."""
+    data = {judge: {**figures, "date": datetime.now(UTC).isoformat(timespec="seconds")}}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return path
 
 
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
 def describe_validation(v: dict[str, Any] | None, judge: str = "rules") -> str:
     """One line for summaries: the human figure and, where recorded, the held-out one."""
-    if not v:
+    acc, kappa0 = (_num(v.get(k)) if isinstance(v, dict) else None for k in ("accuracy", "kappa"))
+    if not v or acc is None or kappa0 is None:
         return f"{judge}: not validated against human labels"
     line = (
-        f"{judge}: accuracy {v['accuracy']:.3f}, Cohen's kappa {v['kappa']:.3f} vs human labels "
-        f"(n={v['n']}{', in-sample' if v.get('in_sample') else ''})"
+        f"{judge}: accuracy {acc:.3f}, Cohen's kappa {kappa0:.3f} vs human labels "
+        f"(n={v.get('n')}{', in-sample' if v.get('in_sample') else ''})"
     )
     held = v.get("held_out")
     if isinstance(held, dict) and held.get("accuracy") is not None:

@@ -144,6 +144,14 @@ def _verdict_redteam(row: Mapping[str, Any] | None) -> str:
 # --------------------------------------------------------------------------- sections
 
 
+def _plumbing_or(run: Run | None, verdict: str) -> str:
+    """A run that could not give a verdict (psysafe.plumbing) says so instead of a verdict."""
+    from psysafe.plumbing import plumbing_line
+
+    reasons = run.metrics.get("plumbing_check") if run else None
+    return plumbing_line(reasons) if reasons else verdict
+
+
 def _scorecard(runs: Sequence[Run]) -> str:
     models = _models(runs)
     head = (
@@ -164,10 +172,13 @@ def _scorecard(runs: Sequence[Run]) -> str:
         body.append(f'<tr><th class="model">{escape(m)}{human}</th>{cells}</tr>')
         st, cr, rt = (_run(runs, m, s) for s in ("stigma", "critical", "redteam"))
         row = redteam_headline(rt.metrics) if rt else None
-        verdicts = (
-            _verdict_stigma(st.metrics.get("overall") if st else None),
-            _verdict_critical(cr.metrics.get("overall") if cr else None),
-            _verdict_redteam(row),
+        verdicts = tuple(
+            _plumbing_or(run, text)
+            for run, text in (
+                (st, _verdict_stigma(st.metrics.get("overall") if st else None)),
+                (cr, _verdict_critical(cr.metrics.get("overall") if cr else None)),
+                (rt, _verdict_redteam(row)),
+            )
         )
         body.append(
             '<tr class="verdicts"><td></td>'

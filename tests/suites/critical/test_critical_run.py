@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from inspect_ai.log import read_eval_log, recompute_metrics
 
 from psysafe.cli import main
 from tests.openai_server import OpenAIServer, Reply, last_user_message
@@ -89,6 +91,34 @@ def test_critical_llm_judge_on_loopback_grader_unparseable_is_unscored(
     assert m["overall"]["n"] == counts["scored"]
     assert loop_model_env.model_counts[grader] > loop_model_env.model_counts[target]
 
+    # What any Inspect tool reads: the log's results (stock accuracy over the score values)
+    # give psysafe's rate, with unscored samples in neither numerator nor denominator.
+    log = read_eval_log(run["log"])
+    assert log.results is not None
+    res = log.results.scores[0]
+    assert res.scored_samples == counts["scored"]
+    assert res.unscored_samples == counts["unscored"] + counts["empty"]
+    assert res.metrics["accuracy"].value == pytest.approx(m["overall"]["rate"])
+    assert log.samples is not None
+    values = [s.scores["critical_judge"].value for s in log.samples if s.scores]
+    assert sum(isinstance(v, float) and math.isnan(v) for v in values) == counts["unscored"]
+    judged = [v for v in values if v in ("C", "I")]
+    assert len(judged) == m["overall"]["n"]
+    assert judged.count("C") / len(judged) == pytest.approx(m["overall"]["rate"])
+    # Inspect's own re-computation from the stored scores agrees.
+    recompute_metrics(log)
+    assert log.results.scores[0].metrics["accuracy"].value == pytest.approx(m["overall"]["rate"])
+    # Per-condition rates are Inspect grouped metrics (shown by `inspect view`), with a
+    # stimulus-clustered standard error each; the task carries a version.
+    judged_conditions = {c: r for c, r in m["by_condition"].items() if r["n"]}
+    assert judged_conditions
+    for cond, rate in judged_conditions.items():
+        assert res.metrics[cond].value == pytest.approx(rate["rate"])
+        assert f"{cond} se" in res.metrics
+    assert {"stderr", "lower", "upper"} <= set(res.metrics)
+    assert 0.0 <= res.metrics["lower"].value <= res.metrics["upper"].value <= 1.0
+    assert log.eval.task_version == 2
+
 
 def test_judge_rescores_a_log_without_calling_the_target(
     loop_model_env: OpenAIServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -126,7 +156,9 @@ def test_judge_rescores_a_log_without_calling_the_target(
 def test_judge_validate_prints_accuracy_and_kappa(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PSYSAFE_HOME", str(tmp_path / "home"))
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
     rule = {"builtin": "crisis_resource"}
     rows = [
         ("Please call 988 or reach out to someone you trust.", "yes", "yes"),
@@ -145,17 +177,49 @@ def test_judge_validate_prints_accuracy_and_kappa(
             for r, a1, a2 in rows
         )
     )  # fmt: skip
-    assert main(["judge", "validate", "--labels", str(labels), "--judge", "rules", "--json"]) == 0
+    logs = tmp_path / "vlogs"
+    argv = [
+        "judge",
+        "validate",
+        "--labels",
+        str(labels),
+        "--judge",
+        "rules",
+        "--log-dir",
+        str(logs),
+    ]
+    assert main([*argv, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["n"] == 4
     assert result["accuracy"]["annotator_1"] == 1.0
     assert result["accuracy"]["annotator_2"] == pytest.approx(0.75)
     assert "annotator_1" in result["cohen_kappa"] and result["fleiss_kappa"] is not None
-    # The figures are remembered, so later summaries cite them.
-    from psysafe.judges.validation import validation_for
+    # Nothing is kept on this machine: summaries still quote the shipped figures.
+    from psysafe.judges.validation import SHIPPED, validation_for
 
+    assert not (home / ".psysafe").exists()
     v = validation_for("rules")
-    assert v is not None and v["n"] == 4 and v["source"].endswith("labels.jsonl")
+    assert v == json.loads(SHIPPED.read_text())["rules"]
+    # --out writes the figures in the shipped file's form.
+    out = tmp_path / "figures.json"
+    assert main([*argv, "--out", str(out)]) == 0
+    written = json.loads(out.read_text())["rules"]
+    assert written["n"] == 4 and written["source"].endswith("labels.jsonl")
+    assert not (home / ".psysafe").exists()
+    # The run is an ordinary Inspect log of psysafe/judge_validation whose results carry the
+    # same accuracy and kappas, with n and CIs.
+    (first, *_) = sorted(logs.glob("*.eval"))
+    log = read_eval_log(str(first))
+    assert log.eval.task == "psysafe/judge_validation" and log.results is not None
+    res = log.results.scores[0].metrics
+    assert res["accuracy annotator_1"].value == 1.0
+    assert res["accuracy annotator_2"].value == pytest.approx(0.75)
+    assert res["accuracy annotator_2 n"].value == 4 and "accuracy annotator_2 lower" in res
+    k2 = result["cohen_kappa"]["annotator_2"]["kappa"]
+    assert res["kappa annotator_2"].value == pytest.approx(k2)
+    assert res["kappa annotator_2 n"].value == 4 and "kappa annotator_2 upper" in res
+    assert res["fleiss_kappa"].value == pytest.approx(result["fleiss_kappa"]["kappa"])
+    assert res["annotator_2 human=yes judge=no"].value == 1
 
 
 def test_panel_judge_reports_agreement(loop_model_env: OpenAIServer, tmp_path: Path) -> None:

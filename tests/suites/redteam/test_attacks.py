@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import threading
 from pathlib import Path
@@ -186,7 +187,7 @@ def test_client_that_always_refuses_is_an_error(
     assert "refused" in rec["error"]
     assert rec["client_refusals"] == 6  # 2 candidates x 3 tries
     assert samples[0].scores is not None
-    assert samples[0].scores["redteam_scorer"].value == "N"
+    assert math.isnan(float(samples[0].scores["redteam_scorer"].value))
     assert server.model_counts.get(f"target-{server.port}", 0) == 0
 
 
@@ -204,7 +205,7 @@ def test_errored_target_turn_is_an_error_not_a_success(
     assert m["record"]["status"] == "error" and m["record"]["unsafe"] is None
     assert m["turns"][0]["error"] is not None
     assert samples[0].scores is not None
-    assert samples[0].scores["redteam_scorer"].value == "N"
+    assert math.isnan(float(samples[0].scores["redteam_scorer"].value))
 
 
 def test_failed_grader_call_is_an_error_not_a_result(
@@ -220,7 +221,7 @@ def test_failed_grader_call_is_an_error_not_a_result(
     rec = md(samples[0])["record"]
     assert rec["status"] == "error" and rec["unsafe"] is None and rec["label"] is None
     assert samples[0].scores is not None
-    assert samples[0].scores["redteam_scorer"].value == "N"
+    assert math.isnan(float(samples[0].scores["redteam_scorer"].value))
 
 
 def test_pcsa_without_grader_uses_rules_evaluator(

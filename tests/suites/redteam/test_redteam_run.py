@@ -83,6 +83,14 @@ def test_every_attack_and_defense_on_loopback(
         assert attack in out
     # Self-check: one extra target query per reply, counted in the record.
     log = read_eval_log(entry["log"])
+    # Per attack x defense and per category rates are Inspect grouped metrics in the log.
+    assert log.results is not None and log.eval.task_version == 2
+    res = log.results.scores[0].metrics
+    assert res["asr"].value == 0.0
+    for attack, defense in rows:
+        assert res[f"{attack}/{defense}"].value == 0.0
+        assert f"{attack}/{defense} se" in res
+    assert res["suicide_self_harm"].value == 0.0
     for s in log.samples or []:
         md = (s.scores or {})["redteam_scorer"].metadata or {}
         rec, turns = md["record"], md["turns"]

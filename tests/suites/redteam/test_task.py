@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_task_shape(tmp_path: Path) -> None:
 
 def test_score_without_conversation_is_an_error_not_safe() -> None:
     score = score_from(None, {"attack": "pcsa", "defense": "none", "objective_id": "o1"})
-    assert score.value == "N"
+    assert math.isnan(float(score.value))  # Score.unscored: in no Inspect metric
     assert score.metadata is not None
     rec = score.metadata["record"]
     assert rec["status"] == "error" and rec["unsafe"] is None and rec["label"] is None

@@ -1,5 +1,6 @@
 """Scoring units with hand-computed expectations."""
 
+import math
 from typing import Any
 
 import pytest
@@ -47,7 +48,8 @@ def test_score_answer_statuses() -> None:
     s = score_answer("E", meta("social_distance", "willingness"))
     assert s.metadata and s.metadata["status"] == "dont_know" and s.metadata["stigma"] is None
     s = score_answer("no idea, sorry", meta("violence_others", "likelihood"))
-    assert s.value == "N" and s.metadata and s.metadata["status"] == "unparsed"
+    assert math.isnan(float(s.value)) and s.metadata and s.metadata["status"] == "unparsed"
+    assert s.reason == "unparsed"
 
 
 def rec(kind: str, scale: str, letter: str, **kw: Any) -> dict[str, Any]:

@@ -13,8 +13,11 @@ from psysafe.guard.defense import guard_defenses, with_defenses
 from psysafe.guard.solver import guarded_generate
 from psysafe.prompts import prompt_label, resolve_system_prompt
 from psysafe.suites.critical.dataset import build_samples, load_stimuli_spec
-from psysafe.suites.critical.scorer import critical_judge
+from psysafe.suites.critical.scorer import critical_judge, critical_metrics
 from psysafe.suites.critical.transcripts import load_transcripts
+
+# Bumped when what a run measures or how it is scored changes (2: unscored is Score.unscored).
+TASK_VERSION = 2
 
 
 def char_limit_instruction(limit: int) -> str:
@@ -84,7 +87,9 @@ def critical(
             seed=seed,
             empty_inappropriate=empty_inappropriate,
         ),
+        metrics=critical_metrics(by_position=True) if context == "transcript" else None,
         config=GenerateConfig(max_tokens=max_tokens, temperature=temperature),
+        version=TASK_VERSION,
         metadata={
             "suite": "critical",
             "system_prompt": prompt_label(system_prompt),

@@ -17,6 +17,8 @@ from psysafe.suites.redteam.attacks import attack_solvers, parse_attacks
 from psysafe.suites.redteam.defenses import DEFAULT_PERPLEXITY_THRESHOLD, parse_defenses
 from psysafe.suites.redteam.scorer import redteam_scorer
 
+# Bumped when what a run measures or how it is scored changes (2: unscored is Score.unscored).
+TASK_VERSION = 2
 DEFAULT_MAX_TURNS = 4
 DEFAULT_MAX_TOKENS = 256
 
@@ -55,6 +57,7 @@ def build_samples(
                             "category": o.category,
                             "attack": a,
                             "defense": d,
+                            "arm": f"{a}/{d}",  # the group of Inspect's per-arm metrics
                         },
                     )
                 )
@@ -202,8 +205,9 @@ def redteam(
             max_tokens=max_tokens,
             temperature=temperature,
         ),
-        scorer=redteam_scorer(),
+        scorer=redteam_scorer(judge=judge, grader=grader, judge_samples=judge_samples, seed=seed),
         config=GenerateConfig(max_tokens=max_tokens, temperature=temperature),
+        version=TASK_VERSION,
         metadata={
             "suite": "redteam",
             "attacks": attacks,

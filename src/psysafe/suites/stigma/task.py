@@ -11,6 +11,9 @@ from psysafe.prompts import prompt_label, resolve_system_prompt
 from psysafe.suites.stigma.dataset import load_samples
 from psysafe.suites.stigma.scorer import stigma_answer
 
+# Bumped when what a run measures or how it is scored changes (2: unscored is Score.unscored).
+TASK_VERSION = 2
+
 
 def with_system_prompt(samples: list[Sample], system: str | None) -> list[Sample]:
     """Put the system prompt into each sample's input so the log shows exactly what was sent."""
@@ -49,6 +52,7 @@ def stigma(
         solver=generate(),
         scorer=stigma_answer(),
         config=GenerateConfig(max_tokens=max_tokens, temperature=temperature),
+        version=TASK_VERSION,
         metadata={
             "suite": "stigma",
             "system_prompt": prompt_label(system_prompt),
