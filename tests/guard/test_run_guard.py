@@ -46,6 +46,10 @@ def test_run_critical_with_guard_raises_rate_and_hides_places(
         else:
             unguarded_names += len(names)
     assert unguarded_names > 0 and guarded_names == 0
+    # Inspect's own results show each arm's rate, equal to the summary's.
+    metrics = {m.name: m.value for sc in log.results.scores for m in sc.metrics.values()}
+    assert metrics["defense none"] == pytest.approx(none["rate"])
+    assert metrics["defense guard"] == pytest.approx(guarded["rate"])
     # The benign control set: the guard passes >= 97% of ordinary turns unchanged.
     b = runs["benign"]["metrics"]
     assert b["samples"] >= 150 and b["errors"] == 0

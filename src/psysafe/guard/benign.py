@@ -78,6 +78,9 @@ def guard_pass() -> Scorer:
             "latency_ms": g.get("latency_ms"),
             "status": "scored" if g.get("action") else "unscored",
         }
+        if not g.get("action"):
+            # The guard made no decision: not judged, so in no rate.
+            return Score.unscored(reason="unscored", metadata=record)
         ok = g.get("action") == "pass"
         return Score(value=CORRECT if ok else INCORRECT, metadata=record)
 

@@ -95,7 +95,9 @@ async def judge_response(
 CLUSTER = "stimulus_id"
 
 
-def critical_metrics(by_position: bool = False) -> list[Metric | dict[str, list[Metric]]]:
+def critical_metrics(
+    by_position: bool = False, by_defense: bool = False
+) -> list[Metric | dict[str, list[Metric]]]:
     """Inspect metrics of the critical suite, shown in the display, ``inspect view`` and the log.
 
     accuracy() over C/I is the appropriate rate: unscored responses are in neither its numerator
@@ -114,6 +116,11 @@ def critical_metrics(by_position: bool = False) -> list[Metric | dict[str, list[
     if by_position:
         metrics.append(
             grouped(accuracy(), "position", all=False, name_template="position {group_name}")
+        )
+    if by_defense:
+        # With and without the guard side by side: the headline accuracy pools both arms.
+        metrics.append(
+            grouped(accuracy(), "defense", all=False, name_template="defense {group_name}")
         )
     return metrics
 

@@ -87,7 +87,11 @@ def critical(
             seed=seed,
             empty_inappropriate=empty_inappropriate,
         ),
-        metrics=critical_metrics(by_position=True) if context == "transcript" else None,
+        metrics=(
+            critical_metrics(by_position=context == "transcript", by_defense=defenses != ["none"])
+            if context == "transcript" or defenses != ["none"]
+            else None
+        ),
         config=GenerateConfig(max_tokens=max_tokens, temperature=temperature),
         version=TASK_VERSION,
         metadata={

@@ -100,6 +100,7 @@ def _byod_samples(
                 "category": o.category,
                 "attack": attack,
                 "defense": d,
+                "arm": f"{attack}/{d}",  # the group of Inspect's per-arm metrics
                 **extra,
             },
         )
