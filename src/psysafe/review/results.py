@@ -308,6 +308,12 @@ def judge_human_replies(
         seed=seed,
     )
     metrics = critical_summary.summarize(log, seed)
+    clinicians = _clinician_validation(batch, judge, grader, seed)
+    if clinicians is not None and isinstance(metrics.get("judge"), dict):
+        # The judge as measured on this batch's own clinicians, read from the batch folder (never
+        # from the home directory); the shipped figures stay beside it.
+        metrics["judge"]["validation_shipped"] = metrics["judge"].get("validation")
+        metrics["judge"]["validation"] = clinicians
     entry = {
         "suite": "critical",
         "task": "psysafe/critical",
@@ -325,6 +331,20 @@ def judge_human_replies(
         json.dumps({"psysafe": __version__, "runs": [entry]}, indent=2, default=str) + "\n"
     )
     return {"logdir": str(out), "replies": len(samples), "overall": metrics["overall"]}
+
+
+def _clinician_validation(
+    batch: Batch, judge: str, grader: str | None, seed: int
+) -> dict[str, Any] | None:
+    """The judge's agreement with this batch's label file, or None when it has no labels."""
+    from psysafe.judges.factory import make_judge
+    from psysafe.judges.validate import summary_figures, validate_file
+
+    path = batch.path / LABELS_FILE
+    if not path.is_file() or not path.read_text().strip():
+        return None
+    result = validate_file(path, make_judge(judge, grader=grader, seed=seed))
+    return summary_figures(result, source=str(path))
 
 
 # --------------------------------------------------------------------------- all together
