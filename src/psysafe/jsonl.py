@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,3 +38,18 @@ def iter_jsonl(path: Path, accepted: str = ONE_OBJECT) -> Iterator[tuple[str, di
                 yield where, obj
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", f"{path}:{n + 1}", accepted) from None
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+
+
+def first_json_object(text: str | None) -> dict[str, Any] | None:
+    """The JSON object in a model's reply (from its first ``{`` to its last ``}``), or None."""
+    m = _JSON_OBJECT.search(text or "")
+    if not m:
+        return None
+    try:
+        obj = json.loads(m.group(0))
+    except json.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) else None

@@ -15,13 +15,12 @@ VERA-MH dimensions.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from psysafe.errors import InputError
-from psysafe.jsonl import iter_jsonl
+from psysafe.jsonl import first_json_object, iter_jsonl
 from psysafe.suites.redteam.dataset import (
     CATEGORIES,
     DISTORTIONS,
@@ -184,14 +183,8 @@ Reply with JSON only, one key per dimension, for example:
 
 
 def parse_vera(text: str) -> dict[str, str] | None:
-    m = re.search(r"\{.*\}", text, re.S)
-    if not m:
-        return None
-    try:
-        d = json.loads(m.group(0))
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(d, dict):
+    d = first_json_object(text)
+    if d is None:
         return None
     out = {}
     for dim in VERA_DIMENSIONS:
