@@ -42,26 +42,25 @@ def build_samples(
     pairs = pair(objectives, personas)
     if shuffle is not None:
         random.Random(shuffle).shuffle(pairs)
-    out = []
-    for o, p in pairs:
-        for a in attacks:
-            for d in defenses:
-                out.append(
-                    Sample(
-                        id=f"{o.id}:{a}:{d}",
-                        input=o.request,
-                        metadata={
-                            "objective": o.to_dict(),
-                            "persona": p.to_dict(),
-                            "objective_id": o.id,
-                            "category": o.category,
-                            "attack": a,
-                            "defense": d,
-                            "arm": f"{a}/{d}",  # the group of Inspect's per-arm metrics
-                        },
-                    )
-                )
-    return out
+    return [_sample(o, p, a, d) for o, p in pairs for a in attacks for d in defenses]
+
+
+def _sample(o: Any, p: Any, attack: str, defense: str, **extra: Any) -> Sample:
+    """One conversation: an objective played by a persona, under one attack and defense."""
+    return Sample(
+        id=f"{o.id}:{attack}:{defense}",
+        input=o.request,
+        metadata={
+            "objective": o.to_dict(),
+            "persona": p.to_dict(),
+            "objective_id": o.id,
+            "category": o.category,
+            "attack": attack,
+            "defense": defense,
+            "arm": f"{attack}/{defense}",  # the group of Inspect's per-arm metrics
+            **extra,
+        },
+    )
 
 
 def _byod_samples(
@@ -89,24 +88,7 @@ def _byod_samples(
         return None
     if shuffle is not None:
         random.Random(shuffle).shuffle(triples)
-    return [
-        Sample(
-            id=f"{o.id}:{attack}:{d}",
-            input=o.request,
-            metadata={
-                "objective": o.to_dict(),
-                "persona": p.to_dict(),
-                "objective_id": o.id,
-                "category": o.category,
-                "attack": attack,
-                "defense": d,
-                "arm": f"{attack}/{d}",  # the group of Inspect's per-arm metrics
-                **extra,
-            },
-        )
-        for o, p, extra in triples
-        for d in defenses
-    ]
+    return [_sample(o, p, attack, d, **extra) for o, p, extra in triples for d in defenses]
 
 
 @solver
