@@ -12,6 +12,7 @@ import pytest
 
 from psysafe.cli import main
 from psysafe.judges.conversation import judge_conversation_llm, run_sync
+from tests.browser import ARGS, CHROMIUM, MISSING
 from tests.openai_server import OpenAIServer, Reply, last_user_message
 
 INJECTED = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
@@ -103,17 +104,11 @@ def test_bad_line_exits_2_names_file_line_and_leaves_nothing_complete(
 
 # --------------------------------------------------------------------------- the page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium missing: run `make browser`")
+        pytest.skip(MISSING)
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)

@@ -8,26 +8,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from psysafe.report.html import fmt_rate
+from tests.browser import ARGS, CHROMIUM, MISSING
 from tests.report.conftest import INJECTED, SCREENSHOT, Fixture
-
-CHROMIUM = Path("/usr/bin/chromium")
-# The closed network refuses Chromium's background connections; keep it from trying.
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 pytestmark = [
     pytest.mark.timeout(300),
     pytest.mark.skipif(
         not CHROMIUM.exists(),
-        reason="/usr/bin/chromium missing: run `make browser` (Debian's chromium, chromium-driver)",
+        reason=MISSING,
     ),
 ]
 

@@ -14,21 +14,17 @@ import pytest
 from psysafe.cli import main
 from psysafe.review.batch import load_batch
 from psysafe.review.store import Store
+from tests.browser import ARGS, CHROMIUM, MISSING
 from tests.review.conftest import INJECTED, Server
 from tests.review.test_review import _plan, check_results
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path(__file__).resolve().parents[2] / "test-output" / "review-page.png"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 pytestmark = [
     pytest.mark.timeout(240),
     pytest.mark.skipif(
         not CHROMIUM.exists(),
-        reason="/usr/bin/chromium missing: run `make browser` (Debian's chromium, chromium-driver)",
+        reason=MISSING,
     ),
 ]
 

@@ -17,15 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psysafe.guard.policy import JudgeConfig
-
-REASONS = (
-    "means",
-    "delusion_collusion",
-    "enabling",
-    "medical_directive",
-    "toxic_empathy",
-    "discourages_help",
-)
+from psysafe.judges.conversation import REASONS
 
 
 @dataclass(frozen=True)
