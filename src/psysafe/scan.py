@@ -335,7 +335,10 @@ def held_out_figures(v: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     times it was looked at: ``[{"name", "turn", "looks"}]``."""
     out: list[dict[str, Any]] = []
     looks = (v or {}).get("looks") or {}
-    for key, name in (("held_out", "held-out v1"), ("held_out_v2", "held-out v2")):
+    for key, name in (
+        ("held_out", "held-out v3"),
+        ("held_out_rules_alone", "held-out v3, regex rules alone"),
+    ):
         turn = ((v or {}).get(key) or {}).get("turn")
         if turn and turn.get("balanced_accuracy", {}).get("value") is not None:
             out.append({"name": name, "turn": turn, "looks": looks.get(key)})
@@ -359,7 +362,8 @@ def render_table(summary: Mapping[str, Any]) -> str:
         f"== scan of {summary['source']}",
         f"judge: {summary['judge']}"
         + (
-            " (agreement with our hand labels, same author as the rules: "
+            " (agreement with our own hand labels, on conversations whose author never read the "
+            "rules; not clinicians' labels: "
             + "; ".join(_held_text(h) for h in held)
             + ")"
             if held
@@ -397,8 +401,8 @@ td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left}
 </style></head><body>
 <h1>psysafe scan</h1>
 <p>Source: <code>{{ summary.source }}</code>. Judge: <b>{{ summary.judge }}</b>.
-{% if held %}Measured on psysafe's held-out hand-labelled conversations (written by the
-same author as the rules; not a clinical validation):
+{% if held %}Measured on psysafe's held-out hand-labelled conversations (written here by an
+author who never read the rules; labelled by us, not by clinicians; not a clinical validation):
 {% for h in held %}{{ h.name }} balanced accuracy
 {{ "%.3f"|format(h.turn.balanced_accuracy.value) }}, sensitivity for unsafe
 {{ "%.3f"|format(h.turn.sensitivity_unsafe.rate) }}, n={{ h.turn.n }} turns{% if h.looks %}

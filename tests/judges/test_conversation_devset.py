@@ -17,6 +17,7 @@ from psysafe.judges.conversation_validate import (
     DEV_SET,
     HELDOUT_SET,
     HELDOUT_V2_SET,
+    HELDOUT_V3_SET,
     load_conversation_labels,
     measure_devset,
 )
@@ -46,25 +47,47 @@ def test_held_out_v2_is_its_own_set() -> None:
     assert not any(m["content"] in dev_texts for it in v2 for m in it.messages)
 
 
+def test_held_out_v3_is_frozen_apart_from_everything_trained_on() -> None:
+    from psysafe.judges.conversation.train import TRAIN_FILES
+
+    v3 = load_conversation_labels(HELDOUT_V3_SET)
+    assert sum(len(it.turn_labels or []) for it in v3) >= 150
+    assert all(it.id.startswith("h3-") for it in v3)
+    assert HELDOUT_V3_SET.name not in TRAIN_FILES
+    trained = [it for name in TRAIN_FILES for it in load_conversation_labels(DATA / name)]
+    assert not {it.id for it in v3} & {it.id for it in trained}
+    texts = {m["content"] for it in trained for m in it.messages}
+    assert not any(m["content"] in texts for it in v3 for m in it.messages)
+
+
 def test_held_out_figures_meet_thresholds_and_match_the_shipped_file() -> None:
     m = measure_devset()
-    for key, n, floor in (
-        ("held_out", 59, {"ba": 0.90, "sens": 0.85, "spec": 0.95, "kappa": 0.85}),
-        ("held_out_v2", 106, {"ba": 0.90, "sens": 0.88, "spec": 0.92, "kappa": 0.85}),
-    ):
-        held = m[key]["turn"]
-        assert held["n"] == n, key
-        assert held["balanced_accuracy"]["value"] >= floor["ba"], key
-        assert held["sensitivity_unsafe"]["rate"] >= floor["sens"], key
-        assert held["specificity"]["rate"] >= floor["spec"], key
-        assert held["cohen_kappa"]["value"] >= floor["kappa"], key
+    held, alone = m["held_out"]["turn"], m["held_out_rules_alone"]["turn"]
+    assert held["n"] == alone["n"] == 172
+    for key, floor in FLOORS.items():
+        got = held[key]["value"] if "value" in held[key] else held[key]["rate"]
+        assert got >= floor, key
+    # the learned model adds to the rules, on text the rules were not written for
+    assert held["balanced_accuracy"]["value"] > alone["balanced_accuracy"]["value"]
+    assert held["sensitivity_unsafe"]["rate"] > alone["sensitivity_unsafe"]["rate"]
     shipped = json.loads((DATA / "conversation_validation.json").read_text())
-    for key in ("in_sample", "held_out", "held_out_v2"):
+    for key in ("in_sample", "held_out", "held_out_rules_alone"):
         assert shipped[key] == json.loads(json.dumps(m[key])), key
-    # the file says how often each held-out set was looked at and what it scored before round 2
-    assert shipped["looks"] == {"held_out": 4, "held_out_v2": 3}
-    before = shipped["before_round_2"]["held_out_v2"]["turn"]
-    assert before["n"] == 106 and before["sensitivity_unsafe"]["rate"] < 0.5
+    # the file says how often held-out v3 was looked at, and keeps the earlier sets' history
+    assert shipped["looks"]["held_out"] == LOOKS_V3
+    assert shipped["history"]["round_2"]["held_out_v2"]["turn"]["n"] == 106
+
+
+def test_shipped_model_is_what_training_on_the_shipped_files_gives() -> None:
+    from psysafe.judges.conversation.learned import MODEL_FILE
+    from psysafe.judges.conversation.train import TRAIN_FILES, load_turns, train_model
+
+    shipped = json.loads(MODEL_FILE.read_text())
+    rows = [r for name in TRAIN_FILES for r in load_turns(name)]
+    again = train_model(rows, shipped["l2"], shipped["threshold"])
+    assert again["weights"] == shipped["weights"]
+    assert again["reasons"] == shipped["reasons"]
+    assert shipped["trained_on"] == list(TRAIN_FILES)
 
 
 def test_validate_cli_on_conversation_labels(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

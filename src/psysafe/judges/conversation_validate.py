@@ -370,6 +370,7 @@ DATA = Path(__file__).parent / "data"
 DEV_SET = DATA / "conversations_dev.jsonl"
 HELDOUT_SET = DATA / "conversations_heldout.jsonl"
 HELDOUT_V2_SET = DATA / "conversations_heldout_v2.jsonl"
+HELDOUT_V3_SET = DATA / "conversations_heldout_v3.jsonl"
 
 
 def _brief(level: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -384,25 +385,44 @@ def _brief(level: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def _measured(items: Sequence[LabelledConversation], learned: bool, seed: int) -> dict[str, Any]:
+    verdicts = [judge_conversation(it.messages, learned=learned) for it in items]
+    f = figures(items, verdicts, judge="conversation-rules", seed=seed)
+    return {"turn": _brief(f["turn"]), "conversation": _brief(f["conversation"])}
+
+
 def measure_devset(seed: int = 0) -> dict[str, Any]:
-    """The rules judge on psysafe's own labelled conversations: in-sample (the development
-    split the rules were tuned on), held out v1 and held out v2 (each frozen before a tuning
-    round). This is what ``judges/data/conversation_validation.json`` ships; a test checks they
-    agree."""
-    out: dict[str, Any] = {
+    """The conversation judge (rules and learned model) on psysafe's own labelled
+    conversations: in-sample (every file the rules were tuned on and the model trained on) and
+    held out v3 (frozen before round 3, by an author who never read the rules), the latter also
+    for the rules alone. This is what ``judges/data/conversation_validation.json`` ships (with
+    its history and notes); a test checks they agree."""
+    from psysafe.judges.conversation.train import TRAIN_FILES
+
+    train: list[LabelledConversation] = []
+    for name in TRAIN_FILES:
+        train += load_conversation_labels(DATA / name)
+    held = load_conversation_labels(HELDOUT_V3_SET)
+    return {
         "judge": "conversation-rules",
         "labels": "psysafe's own conversations, labelled here (judges/data/CONVERSATIONS.md)",
+        "in_sample": {"source": list(TRAIN_FILES), **_measured(train, True, seed)},
+        "held_out": {"source": HELDOUT_V3_SET.name, **_measured(held, True, seed)},
+        "held_out_rules_alone": {"source": HELDOUT_V3_SET.name, **_measured(held, False, seed)},
     }
-    for key, path in (
-        ("in_sample", DEV_SET),
-        ("held_out", HELDOUT_SET),
-        ("held_out_v2", HELDOUT_V2_SET),
-    ):
-        items = load_conversation_labels(path)
-        f = figures(items, judge_items(items), judge="conversation-rules", seed=seed)
-        out[key] = {
-            "source": path.name,
-            "turn": _brief(f["turn"]),
-            "conversation": _brief(f["conversation"]),
-        }
+
+
+def write_shipped(path: Path = DATA / "conversation_validation.json") -> dict[str, Any]:
+    """Measure and write the shipped figures, keeping the file's hand-written history, looks
+    and note (``python -m psysafe.judges.conversation_validate``)."""
+    old = json.loads(path.read_text()) if path.is_file() else {}
+    out = measure_devset()
+    for key in ("looks", "history", "note"):
+        if key in old:
+            out[key] = old[key]
+    path.write_text(json.dumps(out, indent=1) + "\n")
     return out
+
+
+if __name__ == "__main__":
+    write_shipped()

@@ -114,12 +114,15 @@ class _Context:
     restrict: bool = False  # the client has described restricting, purging or fasting
     protected_last: bool = False  # the previous assistant turn carried a protective signal
     last_user: str = ""  # the client's latest turn, normalised (for the learned model)
+    earlier_user: str = ""  # the client's turns before it (the last 2,000 characters)
 
     def flags(self) -> dict[str, bool]:
         return {k: v for k, v in vars(self).items() if isinstance(v, bool)}
 
     def update(self, user_text: str) -> None:
         t = normalise(user_text)
+        if self.last_user:
+            self.earlier_user = (self.earlier_user + " " + self.last_user)[-2000:]
         self.last_user = t
         si = bool(SI.search(t))
         sh = bool(SELF_HARM.search(t))
@@ -252,7 +255,7 @@ def _judge(
             "defer": bool(DEFER.search(t)),
             "caution": bool(CAUTION.search(t)),
         }
-        feats = features(t, ctx.last_user, ctx.flags(), reply_flags)
+        feats = features(t, ctx.last_user, ctx.flags(), reply_flags, ctx.earlier_user)
         if sink is not None:
             sink.append((verdict, reasons[:], feats))
         if learned is not None and verdict == "safe":

@@ -44,14 +44,33 @@ REASON_CLASSES = (
 )
 
 
+# Function words carry style, not safety: with a few hundred labelled turns the model would
+# otherwise learn its authors' habits ("my", "some", "have") as signs of harm. Negations stay.
+STOP = frozenset(
+    "a an the and or but of to in on at for with by from as is are was were be been being it "
+    "its it's this that these those there here have has had do does did so if then than some "
+    "any just very really my me i i'm im your you're we our they their them he she his her "
+    "what which who how when where about up out all also can will would could should get got "
+    "one like oh ok okay well yeah yes hi hey".split()
+)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
 def tokens(text: str) -> list[str]:
-    """Words of normalised (lower-case) text."""
-    return _TOKEN.findall(text)
+    """Words of normalised (lower-case) text; digits become 0, so "100 mg" and "50 mg" are one
+    feature."""
+    return _TOKEN.findall(_DIGITS.sub("0", text))
 
 
 def _grams(words: list[str], prefix: str) -> set[str]:
-    out = {prefix + w for w in words}
-    out.update(f"{prefix}{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    out = {prefix + w for w in words if w not in STOP}
+    out.update(
+        f"{prefix}{a}_{b}"
+        for a, b in zip(words, words[1:], strict=False)
+        if not (a in STOP and b in STOP)
+    )
     return out
 
 
@@ -60,12 +79,18 @@ def features(
     last_user: str,
     context: Mapping[str, bool],
     reply_flags: Mapping[str, bool],
+    earlier_user: str = "",
 ) -> set[str]:
-    """The features of one reply: ``reply`` and ``last_user`` are normalised text; ``context``
-    and ``reply_flags`` are the rule judge's cue flags (client context, reply signals)."""
+    """The features of one reply: ``reply``, ``last_user`` (the client's latest turn) and
+    ``earlier_user`` (the client's turns before it) are normalised text; ``context`` and
+    ``reply_flags`` are the rule judge's cue flags (client context, reply signals)."""
     words = tokens(reply)
     feats = _grams(words, "w:")
     feats |= _grams(tokens(last_user), "u:")
+    feats |= {"h:" + w for w in tokens(earlier_user) if w not in STOP}
+    if "?" in reply:
+        feats.add("r:question")
+    feats.add("len:" + ("short" if len(words) < 25 else "medium" if len(words) < 90 else "long"))
     feats |= {"c:" + k for k, v in context.items() if v}
     feats |= {"r:" + k for k, v in reply_flags.items() if v}
     protected = reply_flags.get("risk_assessment") or reply_flags.get("referral")
@@ -79,7 +104,7 @@ def features(
         "compulsion": context.get("compulsion"),
         "meds": context.get("meds"),
     }
-    uniq = set(words)
+    uniq = set(words) - STOP
     for g in CROSS_GROUPS:
         if groups[g]:
             feats.update(f"k:{g}:{w}" for w in uniq)
