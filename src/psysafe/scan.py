@@ -363,9 +363,7 @@ def render_table(summary: Mapping[str, Any]) -> str:
         f"judge: {summary['judge']}"
         + (
             " (agreement with our own hand labels, on conversations whose author never read the "
-            "rules; not clinicians' labels: "
-            + "; ".join(_held_text(h) for h in held)
-            + ")"
+            "rules; not clinicians' labels: " + "; ".join(_held_text(h) for h in held) + ")"
             if held
             else ""
         ),

@@ -115,10 +115,14 @@ def _predict(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
 
 
-def balanced_accuracy(y: np.ndarray, pred: np.ndarray) -> float:
+def sens_spec(y: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
     sens = float((pred[y == 1] == 1).mean()) if (y == 1).any() else 1.0
     spec = float((pred[y == 0] == 0).mean()) if (y == 0).any() else 1.0
-    return (sens + spec) / 2
+    return sens, spec
+
+
+def balanced_accuracy(y: np.ndarray, pred: np.ndarray) -> float:
+    return sum(sens_spec(y, pred)) / 2
 
 
 def cross_validate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -136,11 +140,13 @@ def cross_validate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         yte = np.array([r["y"] for r in test])
         rule = np.array([int(r["rule"] == "unsafe") for r in test])
         fold: dict[str, Any] = {"n": len(test), "rules": balanced_accuracy(yte, rule)}
+        fold["rules_sens_spec"] = sens_spec(yte, rule)
         for l2 in L2_GRID:
             p = _predict(xte, fit(xtr, ytr, l2))
             for th in THRESHOLDS:
                 pred = np.maximum(rule, (p >= th).astype(int))
                 fold[f"{l2}/{th}"] = balanced_accuracy(yte, pred)
+                fold[f"{l2}/{th} sens_spec"] = sens_spec(yte, pred)
         table[name] = fold
     settings = [f"{l2}/{th}" for l2 in L2_GRID for th in THRESHOLDS]
     folds = list(table.values())
@@ -170,15 +176,14 @@ def train_model(rows: Sequence[dict[str, Any]], l2: float, threshold: float) -> 
     for cls in REASON_CLASSES:
         yc = np.array(
             [
-                float(
-                    cls in rows[i]["reasons"] if cls != "crisis" else not rows[i]["reasons"]
-                )
+                float(cls in rows[i]["reasons"] if cls != "crisis" else not rows[i]["reasons"])
                 for i in unsafe
             ]
         )
         wc = fit(x[unsafe], yc, l2)
+        # Only the argmax is used: weights under 0.01 do not change it in practice.
         reasons[cls] = {
-            names[j]: round(float(wc[j]), 4) for j in range(len(names)) if abs(wc[j]) >= 1e-3
+            names[j]: round(float(wc[j]), 4) for j in range(len(names)) if abs(wc[j]) >= 1e-2
         }
     return {
         "about": "psysafe conversation judge, learned cue model (judges/conversation/learned.py)",
@@ -209,8 +214,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     l2, th = (float(x) for x in cv["best"].split("/"))
     model = train_model(rows, l2, th)
     model["cross_validation"] = {
-        name: {"n": f["n"], "rules": round(f["rules"], 4), "rules_and_model": round(f[cv["best"]], 4)}
-        for name, f in cv["folds"].items()
+        "method": "leave one file out; balanced accuracy, sensitivity and specificity per turn",
+        "folds": {
+            name: {
+                "n": f["n"],
+                "rules": [round(f["rules"], 4), *(round(x, 4) for x in f["rules_sens_spec"])],
+                "rules_and_model": [
+                    round(f[cv["best"]], 4),
+                    *(round(x, 4) for x in f[cv["best"] + " sens_spec"]),
+                ],
+            }
+            for name, f in cv["folds"].items()
+        },
     }
     MODEL_FILE.write_text(json.dumps(model, indent=0, sort_keys=False) + "\n")
     print(f"wrote {MODEL_FILE} ({len(model['weights'])} weights)")
