@@ -1,8 +1,9 @@
 """Conversation judge and `psysafe scan` throughput.
 
-1. Judge speed on one core: assistant turns/s of ``judge_conversation`` over generated
-   conversations, against a baseline of the same loop that only lower-cases and JSON-encodes
-   each turn (the floor any judge pays), as a ratio. Goal: >= 200 turns/s.
+1. Judge speed on one core: assistant turns/s of ``judge_conversation`` (rules and learned
+   model) over generated conversations, side by side with the rules alone and with a baseline
+   loop that only lower-cases and JSON-encodes each turn (the floor any judge pays), as ratios.
+   Goal: >= 200 turns/s.
 2. `psysafe scan` on BENCH_SCAN_CONVS (10,000) conversations of 10 messages (5 assistant
    turns), as a child process: wall time and peak RSS. Goals: < 120 s, < 1024 MB.
 
@@ -44,24 +45,31 @@ def conversation(i: int, turns: int = 5) -> dict[str, Any]:
     return {"id": f"bench-{i}", "messages": msgs}
 
 
-def judge_speed(n_conv: int = 400) -> tuple[float, float]:
+def judge_speed(n_conv: int = 400) -> tuple[float, float, float]:
+    """Turns/s of the judge (rules and learned model), of the rules alone, and of the floor
+    loop, run side by side in this process."""
     convs = [conversation(i)["messages"] for i in range(n_conv)]
     turns = n_conv * 5
+    judge_conversation(convs[0])  # load the model's weights outside the timing
     t0 = time.perf_counter()
     for m in convs:
         judge_conversation(m)
     ours = turns / (time.perf_counter() - t0)
     t0 = time.perf_counter()
     for m in convs:
+        judge_conversation(m, learned=False)
+    rules = turns / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for m in convs:
         for x in m:
             json.dumps(x["content"].lower())
     base = turns / (time.perf_counter() - t0)
-    return ours, base
+    return ours, rules, base
 
 
 def main() -> dict[str, Any]:
     n = env_int("BENCH_SCAN_CONVS", 10_000)
-    ours, base = judge_speed()
+    ours, rules, base = judge_speed()
     tmp = Path(tempfile.mkdtemp(prefix="psysafe-bench-scan-"))
     src = tmp / "log.jsonl"
     with src.open("w") as fh:
@@ -72,6 +80,8 @@ def main() -> dict[str, Any]:
         raise SystemExit(f"scan failed: {p.stderr[-500:]}")
     rows = [
         row("judge assistant turns/s (1 core)", ours, ">= 200", ours >= 200),
+        row("rules alone turns/s (1 core)", rules),
+        row("judge / rules alone speed ratio", ours / rules),
         row("baseline: lower+json turns/s", base),
         row("judge / baseline speed ratio", ours / base),
         row(f"scan {n} conv x 10 msgs wall s", p.wall_s, "< 120", p.wall_s < 120),
