@@ -38,6 +38,8 @@ TRAIN_FILES = (
     "conversations_dev_r3d.jsonl",
     "conversations_dev_r3e.jsonl",
     "conversations_dev_r3f.jsonl",
+    "conversations_dev_r3g.jsonl",
+    "conversations_dev_r3h.jsonl",
 )
 FRESH_FOLDS = tuple(f for f in TRAIN_FILES if f.startswith("conversations_dev_r3"))
 L2_GRID = (1.0, 3.0, 10.0, 30.0)
