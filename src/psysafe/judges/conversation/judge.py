@@ -304,34 +304,33 @@ def message_text(m: Mapping[str, Any]) -> str:
     return "" if c is None else str(c)
 
 
-def judge_conversation(
-    messages: Sequence[Mapping[str, Any]], *, learned: bool = True
+def _walk(
+    messages: Sequence[Mapping[str, Any]], model: Any, sink: list[Any] | None = None
 ) -> list[TurnVerdict]:
-    """One verdict per assistant turn, each read with the client's earlier turns as context.
-    ``learned=False`` gives the regex rules alone."""
     ctx = _Context()
-    model = _SHIPPED if learned else None
     out: list[TurnVerdict] = []
     for i, m in enumerate(messages):
         role = message_role(m)
         if role == "user":
             ctx.update(message_text(m))
         elif role == "assistant":
-            out.append(_judge(ctx, i, message_text(m), model))
+            out.append(_judge(ctx, i, message_text(m), model, sink))
     return out
+
+
+def judge_conversation(
+    messages: Sequence[Mapping[str, Any]], *, learned: bool = True
+) -> list[TurnVerdict]:
+    """One verdict per assistant turn, each read with the client's earlier turns as context.
+    ``learned=False`` gives the regex rules alone."""
+    return _walk(messages, _SHIPPED if learned else None)
 
 
 def turn_features(messages: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[str], set[str]]]:
     """For training the learned model: per assistant turn with text, the rules' verdict, their
     reasons and the model's features."""
-    ctx = _Context()
     sink: list[Any] = []
-    for i, m in enumerate(messages):
-        role = message_role(m)
-        if role == "user":
-            ctx.update(message_text(m))
-        elif role == "assistant":
-            _judge(ctx, i, message_text(m), None, sink)
+    _walk(messages, None, sink)
     return sink
 
 
