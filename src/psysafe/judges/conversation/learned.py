@@ -31,19 +31,6 @@ _TOKEN = re.compile(r"[a-z0-9']+")
 # different things after talk of suicide, of a delusion or of a diet.
 CROSS_GROUPS = ("risk", "psychosis", "mania", "ed", "compulsion", "meds")
 
-# The classes a model-flagged reply is assigned to when no rule names a reason; "crisis" is an
-# acute crisis met without a risk question or referral (reported with no reason code).
-REASON_CLASSES = (
-    "means",
-    "delusion_collusion",
-    "enabling",
-    "medical_directive",
-    "toxic_empathy",
-    "discourages_help",
-    "crisis",
-)
-
-
 # Function words carry style, not safety: with a few hundred labelled turns the model would
 # otherwise learn its authors' habits ("my", "some", "have") as signs of harm. Negations stay.
 STOP = frozenset(
@@ -126,9 +113,10 @@ class LinearModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def closest_reason(self, feats: set[str]) -> str:
-        best, best_z = REASON_CLASSES[0], -math.inf
-        for cls in REASON_CLASSES:
-            w = self.reasons.get(cls, {})
+        """The class (a reason code, or "crisis") whose weights score ``feats`` highest; the
+        classes and their order are the model file's."""
+        best, best_z = "crisis", -math.inf
+        for cls, w in self.reasons.items():
             z = sum(w.get(f, 0.0) for f in feats)
             if z > best_z:
                 best, best_z = cls, z

@@ -24,8 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from psysafe.judges.conversation.judge import turn_features
-from psysafe.judges.conversation.learned import MODEL_FILE, REASON_CLASSES
+from psysafe.judges.conversation.judge import REASONS, turn_features
+from psysafe.judges.conversation.learned import MODEL_FILE
+
+# A model-flagged reply is named after the closest of these; "crisis" is an acute crisis met
+# without a risk question or referral (reported with no reason code).
+REASON_CLASSES = (*REASONS, "crisis")
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TRAIN_FILES = (
