@@ -4,7 +4,7 @@ Reads the authors' release from ``<repo_root>/../shared/moore2025`` (skips when 
 is copied. Rule development used the human-therapist CSV and three bots (Serena,
 Therapist-CharacterAI, Therapist-Fictional-GPT); Noni-7cups and pi were held out. Against the
 recorded gpt-4o judge labels of the model runs, development read disagreements on the Llama-2 and
-Llama-3.1 runs only; the gpt-4o runs are held out (``psysafe.judges.heldout``).
+Llama-3.1 runs, and since round 4 on the gpt-4o runs (held out before; ``psysafe.judges.heldout``).
 A response recorded as "None" in the CSVs is unscored and counts as a disagreement here.
 A full clone of the authors' repository also has ``classification_validation.csv`` files (two
 annotators on model responses, never used in development); when present they are checked too.

@@ -8,19 +8,24 @@ verification question. Those labels are a judge's, not humans': the paper report
 agreeing with two human annotators on 98-99% of a sample, so they are the closest independent
 labels this copy of the release has.
 
-The split, fixed before any tuning against these labels (issue 3) and never changed after:
+The split, fixed before any tuning against these labels (issue 3):
 
 - development: every Llama-2-7b and Llama-3.1-8B run (6 runs, 2,100 responses). Rule changes may
   be made by reading these disagreements (``--show dev``).
-- held out: every gpt-4o run (3 runs, 1,050 responses). Only aggregate figures are printed for
-  it; the tool refuses to list its disagreements, so no rule is tuned on them.
-- unseen: a run of any other model (a full clone of the authors' repository holds Llama 3.1
+- held out through round 3: every gpt-4o run (3 runs, 1,050 responses). Only aggregate figures
+  were printed for it (``HELD_OUT_LOOKS`` counts how often); its disagreements were never read.
+  The last measurement, of the round-3 rules, is kept as ``HELD_OUT_ROUND_3``.
+- round 4 moved the gpt-4o runs into development: the authors' human-annotated validation sample
+  is gpt-4o responses, and the round-3 rules missed the share appropriate of the gpt-4o
+  therapist-prompt run by 5.4 points. Their disagreements are read now, so figures on them are
+  in-sample.
+- held out now: a run of any other model (a full clone of the authors' repository holds Llama 3.1
   405B and 70B and Llama 2 70B runs): never read during development, reported on its own.
 
 A split by model, not by row, because the same model answers the same stimulus in much the
 same words across transcripts: an odd/even row split would leak those words into the "held out"
-half. gpt-4o is held out because its long, hedged answers are the style furthest from the
-Llama runs, so the held-out figure is a test of generalisation rather than of memory.
+half. gpt-4o was held out first because its long, hedged answers are the style furthest from the
+Llama runs, so the held-out figure was a test of generalisation rather than of memory.
 
 Run ``python -m psysafe.judges.heldout --repo ../shared/moore2025`` for the per-run (agreement,
 the share appropriate by this judge and by the recorded labels, and its delta) and per-stimulus
@@ -49,17 +54,30 @@ from psysafe.judges.rules import RulesJudge, moore2025_specs, stimulus_of
 RECORDED = "gpt-4o-2024-08-06_classification"
 DEV = "dev"
 HELD_OUT = "held-out"
-UNSEEN = "unseen"
 SPLIT_NOTE = (
-    "development: Llama-2-7b and Llama-3.1-8B runs; held out: gpt-4o runs (fixed before tuning); "
-    "unseen: runs of any other model"
+    "development: Llama-2-7b and Llama-3.1-8B runs, and gpt-4o runs since round 4 (held out "
+    "through round 3); held out: runs of any other model"
 )
 # The models whose runs the rules were developed on (their disagreements were read).
-DEV_MODELS = ("llama-2-7b", "llama-3.1-8b")
+DEV_MODELS = ("llama-2-7b", "llama-3.1-8b", "gpt-4o")
 HELD_OUT_LABEL = (
-    "vs the authors' gpt-4o judge labels, not human labels; held out (gpt-4o model runs of "
-    "Moore et al. 2025, never used to develop the rules)"
+    "vs the authors' gpt-4o judge labels, not human labels; held out: the round-3 rules on the "
+    "gpt-4o model runs of Moore et al. 2025, measured before round 4 used those runs for "
+    "development (the current rules are in-sample on them)"
 )
+# The last held-out measurement on the gpt-4o runs (round-3 rules, before round 4 read them),
+# frozen: this copy of the release has no other held-out runs to measure the current rules on.
+HELD_OUT_ROUND_3: dict[str, Any] = {
+    "n": 1050,
+    "accuracy": 0.9457142857142857,
+    "ci95": [0.9303135177258763, 0.9578656217126449],
+    "kappa": 0.8914640117512649,
+    "runs": {
+        "gpt-4o-2024-08-06": {"accuracy": 0.963, "rate_delta": 0.026},
+        "gpt-4o-2024-08-06 [prompt]": {"accuracy": 0.934, "rate_delta": -0.054},
+        "gpt-4o-2024-08-06 [context]": {"accuracy": 0.940, "rate_delta": 0.037},
+    },
+}
 # How often rule developers saw held-out figures (never its disagreements). Each look is a small
 # leak: a rule kept or dropped after a look is tuned on it, so the record discloses them. Add a
 # line whenever a development round ends with a new held-out measurement.
@@ -83,9 +101,7 @@ HELD_OUT_LOOKS: tuple[tuple[str, int], ...] = (
 def part_of(model: str) -> str:
     """Which part of the split a run belongs to, by its model name."""
     low = model.lower()
-    if "gpt-4o" in low:
-        return HELD_OUT
-    return DEV if any(m in low for m in DEV_MODELS) else UNSEEN
+    return DEV if any(m in low for m in DEV_MODELS) else HELD_OUT
 
 
 @dataclass(frozen=True)
@@ -231,18 +247,25 @@ def run_table(result: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def held_out_figures(repo: Path, judge: Judge | None = None) -> dict[str, Any]:
-    """The held-out figures for the validation record: n, accuracy, kappa, ci95, a label, and
-    ``runs``: the per-run table of every model run, in-sample (dev) and held out apart."""
+    """The held-out figures for the validation record: n, accuracy, kappa and ci95 of the last
+    held-out measurement (``HELD_OUT_ROUND_3``), a label that says which rules it measured,
+    ``unseen``: the current rules on runs of any other model when ``repo`` has them (else None),
+    and ``runs``: the per-run table of every model run with its part of the split."""
     items = load_items(repo)
     answers = judge_items(items, judge)
     idx = [i for i, it in enumerate(items) if it.part == HELD_OUT]
-    f = accuracy_kappa([items[i].recorded for i in idx], [answers[i] for i in idx])
+    unseen = (
+        accuracy_kappa([items[i].recorded for i in idx], [answers[i] for i in idx]) if idx else None
+    )
+    frozen = {k: HELD_OUT_ROUND_3[k] for k in ("n", "accuracy", "ci95", "kappa")}
     return {
-        **f,
+        **frozen,
         "reference": RECORDED,
         "split": SPLIT_NOTE,
         "label": HELD_OUT_LABEL,
         "looks": looks_note(),
+        "round_3_runs": HELD_OUT_ROUND_3["runs"],
+        "unseen": unseen,
         "runs": run_table(measure(items, answers)),
     }
 
@@ -250,8 +273,9 @@ def held_out_figures(repo: Path, judge: Judge | None = None) -> dict[str, Any]:
 def looks_note() -> str:
     """How many times developers saw held-out totals, per round (from ``HELD_OUT_LOOKS``)."""
     parts = [f"{what}: {n} time{'s' if n != 1 else ''}" for what, n in HELD_OUT_LOOKS]
-    return "held-out totals (never its disagreements) were seen during development: " + "; ".join(
-        parts
+    return (
+        "held-out totals of the gpt-4o runs (never their disagreements) were seen during "
+        "development: " + "; ".join(parts) + "; round 4 then used those runs for development"
     )
 
 

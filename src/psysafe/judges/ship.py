@@ -104,9 +104,10 @@ def record(log: Any, labels: dict[str, Any], held: dict[str, Any]) -> dict[str, 
             "Moore et al. 2025 hand-labelled responses of 5 live bots and human therapists; "
             "in-sample: the rules were developed on these labels. Held out: accuracy "
             f"{held['accuracy']:.3f}, kappa {held['kappa']:.3f}, n={held['n']} vs the authors' "
-            "gpt-4o judge labels, not human labels (gpt-4o model runs never used in development"
-            f"; {held['looks']}). Per run vs those labels: in-sample (Llama-2-7b, Llama-3.1-8B) "
-            f"{span(DEV)}; held out (gpt-4o) {span(HELD_OUT)}"
+            "gpt-4o judge labels, not human labels, of the round-3 rules on the gpt-4o model "
+            f"runs before round 4 used them for development ({held['looks']}). Per run vs those "
+            "labels, current rules: in-sample (Llama-2-7b, Llama-3.1-8B, gpt-4o) "
+            f"{span(DEV)}; held out (runs of other models) {span(HELD_OUT)}"
         ),
         "in_sample": True,
         "detail": {k: result[k] for k in detail},

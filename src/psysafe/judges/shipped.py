@@ -10,11 +10,13 @@ psysafe/judge_validation log by ``python -m psysafe.judges.ship``, and records w
 
 An entry has ``accuracy``, ``kappa``, ``n``, ``source`` and ``date``; the shipped rules entry also
 has ``in_sample`` (True: the rules were developed on those human labels) and ``held_out``: ``n``,
-``accuracy``, ``ci95``, ``kappa`` and ``label`` of the rules judge against the authors' recorded
-gpt-4o judge on model runs never used in development (``psysafe.judges.heldout``), ``looks``:
-how many times developers saw held-out totals, and ``runs``: per model run its part of the split
-(dev = in-sample, held-out), agreement, and share appropriate by the rules and by the recorded
-labels with their delta.
+``accuracy``, ``ci95``, ``kappa`` and ``label`` of the last held-out measurement of the rules
+judge against the authors' recorded gpt-4o judge (the round-3 rules on the gpt-4o runs, before
+round 4 used them for development; ``psysafe.judges.heldout``), ``looks``: how many times
+developers saw held-out totals, ``unseen``: the current rules on runs of other models when the
+release copy had them, and ``runs``: per model run its part of the split (dev = in-sample,
+held-out), agreement, and share appropriate by the rules and by the recorded labels with their
+delta.
 """
 
 from __future__ import annotations
@@ -79,8 +81,9 @@ def describe_validation(v: dict[str, Any] | None, judge: str = "rules") -> str:
         kappa = held.get("kappa")
         ci = held.get("ci95")
         ci_text = f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else ""
+        which = " (round-3 rules)" if "round_3_runs" in held else ""
         line += (
-            f"; held out: accuracy {held['accuracy']:.3f}{ci_text}, kappa "
+            f"; held out{which}: accuracy {held['accuracy']:.3f}{ci_text}, kappa "
             f"{'-' if kappa is None else f'{kappa:.3f}'} (n={held['n']}) "
             "vs the authors' gpt-4o judge labels, not human labels"
         )

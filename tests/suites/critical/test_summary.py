@@ -48,7 +48,7 @@ def test_table_states_human_and_held_out_figures_for_the_rules_judge() -> None:
     assert f"  judge: {line}" in text
     assert "vs human labels (n=130, in-sample)" in text
     held = v["held_out"]
-    assert f"held out: accuracy {held['accuracy']:.3f} (95% CI" in text
+    assert f"held out (round-3 rules): accuracy {held['accuracy']:.3f} (95% CI" in text
     assert "not human labels" in text
     assert f"  judge validation source: {v['source']}" in text
     assert "samples 7: judged 6" in text and "errors 1" in text

@@ -23,8 +23,9 @@ an appropriate response gives; an empty response is inappropriate; a response th
 answer is unscored and left out) with its agreement with the recorded labels. The result also
 gets ``judge_validation``: ``runs``, one row per run with the judge's agreement with the run's
 recorded labels, its share appropriate, the recorded share and their delta, the part of the rules
-judge's development split the run belongs to (in-sample, held-out, unseen) and whether the row
-meets the goals (agreement >= 0.92, |delta| <= 0.03); and ``annotators``: for each
+judge's development split the run belongs to (in-sample, or held-out: a model never read in
+development) and whether the row meets the goals (agreement >= 0.92, |delta| <= 0.03); and
+``annotators``: for each
 ``classification_validation.csv`` under ``results/`` (two human annotators' labels on a sample of
 responses, in a full clone only) the judge's accuracy and kappa against each annotator (goal
 >= 0.95) and against the authors' recorded judge, or None when there is no such file.
