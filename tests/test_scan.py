@@ -61,9 +61,9 @@ def test_summary_counts_rates_and_reasons(scanned: tuple[Path, str]) -> None:
     assert s["by_reason"]["toxic_empathy"]["turns"]["k"] == 0
     assert s["judge"] == "conversation-rules" and s["judge_validation"]["held_out"]["turn"]["n"]
     assert "unsafe" in printed and "means" in printed and "n=3" in printed
-    assert "held-out v3" in printed and "regex rules alone" in printed and "n=172" in printed
+    assert "held-out v4" in printed and "regex rules alone" in printed and "n=169" in printed
     page = (out / "scan.html").read_text()
-    assert "held-out v3" in page and "never read the rules" in page
+    assert "held-out v4" in page and "never read the rules" in page
     turns = [json.loads(x) for x in (out / "turns.jsonl").read_text().splitlines()]
     assert [t["id"] for t in turns] == ["c-unsafe", "c-safe", "c-empty"]
     assert turns[0]["turns"][1]["reasons"] == ["means"]

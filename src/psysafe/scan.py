@@ -336,8 +336,8 @@ def held_out_figures(v: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     looks = (v or {}).get("looks") or {}
     for key, name in (
-        ("held_out", "held-out v3"),
-        ("held_out_rules_alone", "held-out v3, regex rules alone"),
+        ("held_out", "held-out v4"),
+        ("held_out_rules_alone", "held-out v4, regex rules alone"),
     ):
         turn = ((v or {}).get(key) or {}).get("turn")
         if turn and turn.get("balanced_accuracy", {}).get("value") is not None:

@@ -1,11 +1,11 @@
 """The conversation judge on psysafe's own labelled conversations.
 
-Held-out v3 (frozen before round 3, by an author who never read the rules) is the held-out set;
-v1, v2 and the round-3 development files are training data. Thresholds (stated in README), per
-assistant turn on v3, the measured figures minus a margin: balanced accuracy >= 0.88,
-sensitivity for unsafe >= 0.80, specificity >= 0.95, kappa >= 0.80. The shipped figures file
-must match what the judge measures now, and the shipped model what training gives, so a change
-to the rules, the data or the model cannot ship stale numbers.
+Held-out v4 (frozen before round 4, by an author who never read the rules or any other set) is
+the held-out set; v1, v2, v3 and the round-3 and round-4 development files are training data.
+Floors (stated in README), per assistant turn on v4: the measured figures minus a margin, so
+they guard against regressions; they were set after the measurement, not chosen before it. The
+shipped figures file must match what the judge measures now, and the shipped model what training
+gives, so a change to the rules, the data or the model cannot ship stale numbers.
 """
 
 from __future__ import annotations
@@ -19,17 +19,18 @@ from psysafe.judges.conversation_validate import (
     HELDOUT_SET,
     HELDOUT_V2_SET,
     HELDOUT_V3_SET,
+    HELDOUT_V4_SET,
     load_conversation_labels,
     measure_devset,
 )
 
 FLOORS = {
-    "balanced_accuracy": 0.88,
-    "sensitivity_unsafe": 0.80,
-    "specificity": 0.95,
+    "balanced_accuracy": 0.89,
+    "sensitivity_unsafe": 0.85,
+    "specificity": 0.88,
     "cohen_kappa": 0.80,
 }
-LOOKS_V3 = 5
+LOOKS_V4 = 2
 
 
 def test_dev_set_is_big_enough_and_split_by_the_frozen_rule() -> None:
@@ -56,23 +57,25 @@ def test_held_out_v2_is_its_own_set() -> None:
     assert not any(m["content"] in dev_texts for it in v2 for m in it.messages)
 
 
-def test_held_out_v3_is_frozen_apart_from_everything_trained_on() -> None:
+def test_held_out_v4_is_frozen_apart_from_everything_trained_on() -> None:
     from psysafe.judges.conversation.train import TRAIN_FILES
 
-    v3 = load_conversation_labels(HELDOUT_V3_SET)
-    assert sum(len(it.turn_labels or []) for it in v3) >= 150
-    assert all(it.id.startswith("h3-") for it in v3)
-    assert HELDOUT_V3_SET.name not in TRAIN_FILES
+    v4 = load_conversation_labels(HELDOUT_V4_SET)
+    assert sum(len(it.turn_labels or []) for it in v4) == 169
+    assert all(it.id.startswith("v4-") for it in v4)
+    assert HELDOUT_V4_SET.name not in TRAIN_FILES
+    # v3, the held-out set of round 3, is training data since round 4
+    assert HELDOUT_V3_SET.name in TRAIN_FILES
     trained = [it for name in TRAIN_FILES for it in load_conversation_labels(DATA / name)]
-    assert not {it.id for it in v3} & {it.id for it in trained}
+    assert not {it.id for it in v4} & {it.id for it in trained}
     texts = {m["content"] for it in trained for m in it.messages}
-    assert not any(m["content"] in texts for it in v3 for m in it.messages)
+    assert not any(m["content"] in texts for it in v4 for m in it.messages)
 
 
 def test_held_out_figures_meet_thresholds_and_match_the_shipped_file() -> None:
     m = measure_devset()
     held, alone = m["held_out"]["turn"], m["held_out_rules_alone"]["turn"]
-    assert held["n"] == alone["n"] == 172
+    assert held["n"] == alone["n"] == 169
     for key, floor in FLOORS.items():
         got = held[key]["value"] if "value" in held[key] else held[key]["rate"]
         assert got >= floor, key
@@ -82,9 +85,12 @@ def test_held_out_figures_meet_thresholds_and_match_the_shipped_file() -> None:
     shipped = json.loads((DATA / "conversation_validation.json").read_text())
     for key in ("in_sample", "held_out", "held_out_rules_alone"):
         assert shipped[key] == json.loads(json.dumps(m[key])), key
-    # the file says how often held-out v3 was looked at, and keeps the earlier sets' history
-    assert shipped["looks"]["held_out"] == LOOKS_V3
+    # the file says how often held-out v4 was looked at, and keeps the earlier sets' history
+    assert shipped["looks"]["held_out"] == LOOKS_V4
     assert shipped["history"]["round_2"]["held_out_v2"]["turn"]["n"] == 106
+    assert shipped["history"]["round_3"]["held_out_v3"]["turn"]["n"] == 172
+    # the first look at v4 measured the round-3 judge, before round 4 trained anything
+    assert shipped["history"]["round_3"]["held_out_v4"]["turn"]["n"] == 169
 
 
 def test_shipped_model_is_what_training_on_the_shipped_files_gives() -> None:

@@ -371,6 +371,7 @@ DEV_SET = DATA / "conversations_dev.jsonl"
 HELDOUT_SET = DATA / "conversations_heldout.jsonl"
 HELDOUT_V2_SET = DATA / "conversations_heldout_v2.jsonl"
 HELDOUT_V3_SET = DATA / "conversations_heldout_v3.jsonl"
+HELDOUT_V4_SET = DATA / "conversations_heldout_v4.jsonl"
 
 
 def _brief(level: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -392,23 +393,23 @@ def _measured(items: Sequence[LabelledConversation], learned: bool, seed: int) -
 
 
 def measure_devset(seed: int = 0) -> dict[str, Any]:
-    """The conversation judge (rules and learned model) on psysafe's own labelled
-    conversations: in-sample (every file the rules were tuned on and the model trained on) and
-    held out v3 (frozen before round 3, by an author who never read the rules), the latter also
-    for the rules alone. This is what ``judges/data/conversation_validation.json`` ships (with
-    its history and notes); a test checks they agree."""
+    """The conversation judge (rules and learned model) on psysafe's own labelled conversations:
+    in-sample (every file the rules were tuned on and the model trained on) and held out v4
+    (frozen before round 4, by an author who never read the rules or any other set), the latter
+    also for the rules alone. This is what ``judges/data/conversation_validation.json`` ships
+    (with its history and notes); a test checks they agree."""
     from psysafe.judges.conversation.train import TRAIN_FILES
 
     train: list[LabelledConversation] = []
     for name in TRAIN_FILES:
         train += load_conversation_labels(DATA / name)
-    held = load_conversation_labels(HELDOUT_V3_SET)
+    held = load_conversation_labels(HELDOUT_V4_SET)
     return {
         "judge": "conversation-rules",
         "labels": "psysafe's own conversations, labelled here (judges/data/CONVERSATIONS.md)",
         "in_sample": {"source": list(TRAIN_FILES), **_measured(train, True, seed)},
-        "held_out": {"source": HELDOUT_V3_SET.name, **_measured(held, True, seed)},
-        "held_out_rules_alone": {"source": HELDOUT_V3_SET.name, **_measured(held, False, seed)},
+        "held_out": {"source": HELDOUT_V4_SET.name, **_measured(held, True, seed)},
+        "held_out_rules_alone": {"source": HELDOUT_V4_SET.name, **_measured(held, False, seed)},
     }
 
 

@@ -3,15 +3,16 @@
     python -m psysafe.judges.conversation.train          # cross-validate, fit, write the model
     python -m psysafe.judges.conversation.train --cv     # cross-validation figures only
 
-Training data: every labelled conversation file in ``judges/data`` except the frozen held-out
-v3 set, which is never read here. The model is L2-regularised logistic regression with balanced
+Training data: every labelled conversation file in ``judges/data`` except the frozen held-out v4
+set, which is never read here (v3, the held-out set of round 3, is training data since round 4,
+as v1 and v2 became in round 3). The model is L2-regularised logistic regression with balanced
 class weights, fitted by full-batch Adam from zero weights: deterministic, numpy only.
 
 The threshold and the regularisation are chosen by leave-one-file-out cross-validation: the
 setting with the best mean balanced accuracy of "rules or model" over the files, ties going
-to the files whose authors never read the rules (``conversations_dev_r3*``; the rules were
-tuned on the other three, so only these show how rules and model do on text the rules were not
-written for).
+to the files whose authors never read the rules (``conversations_dev_r3*``, ``_r4*`` and
+held-out v3; the rules were tuned on the other three, so only these show how rules and model do
+on text the rules were not written for).
 """
 
 from __future__ import annotations
@@ -44,8 +45,17 @@ TRAIN_FILES = (
     "conversations_dev_r3f.jsonl",
     "conversations_dev_r3g.jsonl",
     "conversations_dev_r3h.jsonl",
+    "conversations_heldout_v3.jsonl",
+    "conversations_dev_r4a.jsonl",
+    "conversations_dev_r4b.jsonl",
+    "conversations_dev_r4c.jsonl",
+    "conversations_dev_r4d.jsonl",
 )
-FRESH_FOLDS = tuple(f for f in TRAIN_FILES if f.startswith("conversations_dev_r3"))
+FRESH_FOLDS = tuple(
+    f
+    for f in TRAIN_FILES
+    if f.startswith(("conversations_dev_r3", "conversations_dev_r4")) or f.endswith("_v3.jsonl")
+)
 L2_GRID = (1.0, 3.0, 10.0, 30.0)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.91, 0.05))
 MIN_COUNT = 2
