@@ -332,15 +332,16 @@ def _pct(r: Mapping[str, Any]) -> str:
 
 def held_out_figures(v: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """Turn-level figures of each held-out set in the shipped validation file, with how many
-    times it was looked at: ``[{"name", "turn", "looks"}]``."""
+    times it was looked at: ``[{"name", "turn", "looks"}]``. A set is named after its file
+    (``conversations_heldout_v4.jsonl`` -> "held-out v4")."""
     out: list[dict[str, Any]] = []
     looks = (v or {}).get("looks") or {}
-    for key, name in (
-        ("held_out", "held-out v4"),
-        ("held_out_rules_alone", "held-out v4, regex rules alone"),
-    ):
-        turn = ((v or {}).get(key) or {}).get("turn")
+    for key, suffix in (("held_out", ""), ("held_out_rules_alone", ", regex rules alone")):
+        entry = (v or {}).get(key) or {}
+        turn = entry.get("turn")
         if turn and turn.get("balanced_accuracy", {}).get("value") is not None:
+            version = str(entry.get("source", "")).removesuffix(".jsonl").rpartition("_")[2]
+            name = f"held-out {version}{suffix}"
             out.append({"name": name, "turn": turn, "looks": looks.get(key)})
     return out
 
